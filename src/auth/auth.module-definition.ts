@@ -1,0 +1,34 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { AuthModuleOptions } from './auth.options.js';
+
+/** Options fixed when the module is imported (they shape routes and globals, so no factory). */
+export interface AuthModuleExtras {
+  /** Where the token routes are mounted. @default 'api/token' */
+  path: string;
+  /** Also mount `{path}/sliding/` and `{path}/sliding/refresh/`. @default false */
+  slidingTokens: boolean;
+  /** Guard every route: authentication, then permissions (DRF's defaults). @default true */
+  globalGuards: boolean;
+  /** Write every error in DRF's shape. @default true */
+  errorFilter: boolean;
+  /** Make the module's exports visible everywhere. @default false */
+  isGlobal: boolean;
+}
+
+export const AUTH_EXTRAS_DEFAULTS: AuthModuleExtras = {
+  path: 'api/token',
+  slidingTokens: false,
+  globalGuards: true,
+  errorFilter: true,
+  isGlobal: false,
+};
+
+export const {
+  ConfigurableModuleClass: AuthConfigurableModule,
+  MODULE_OPTIONS_TOKEN: AUTH_OPTIONS,
+  OPTIONS_TYPE: AUTH_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: AUTH_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<AuthModuleOptions>({ moduleName: 'Auth' })
+  .setClassMethodName('forRoot')
+  .setExtras<Partial<AuthModuleExtras>>({}, (definition) => definition)
+  .build();

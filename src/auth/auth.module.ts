@@ -1,0 +1,115 @@
+import { Controller, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import {
+  AUTH_ASYNC_OPTIONS_TYPE,
+  AUTH_EXTRAS_DEFAULTS,
+  AUTH_OPTIONS,
+  AUTH_OPTIONS_TYPE,
+  AuthConfigurableModule,
+  type AuthModuleExtras,
+} from './auth.module-definition.js';
+import type { AuthModuleOptions } from './auth.options.js';
+import { resolveSettings, SIMPLE_JWT, stripUndefined, type ResolvedSettings } from './auth.settings.js';
+import { AuthenticationGuard } from './authentication/authentication.guard.js';
+import { BearerTokenValidator } from './authentication/bearer-token.validator.js';
+import { JwtAuthentication } from './authentication/jwt-authentication.service.js';
+import { JwtStrategy } from './authentication/jwt.strategy.js';
+import { UserResolver } from './authentication/user-resolver.service.js';
+import { USER_STORE } from './authentication/user-store.js';
+import { BlacklistRepository } from './blacklist/blacklist.repository.js';
+import { DrfExceptionFilter } from './errors/drf-exception.filter.js';
+import { PermissionResolver } from './permissions/permission-resolver.service.js';
+import { PermissionsGuard } from './permissions/permissions.guard.js';
+import { SlidingTokenController, TokenController } from './tokens/token.controller.js';
+import { TokenIssuer } from './tokens/token-issuer.service.js';
+import { TokenService } from './tokens/token.service.js';
+
+const EXPORTS = [
+  SIMPLE_JWT,
+  USER_STORE,
+  TokenService,
+  TokenIssuer,
+  BlacklistRepository,
+  JwtAuthentication,
+  UserResolver,
+  PermissionResolver,
+  AuthenticationGuard,
+  PermissionsGuard,
+  DrfExceptionFilter,
+];
+
+/**
+ * JWT authentication the way djangorestframework-simplejwt does it, for Nest:
+ * `AuthModule.forRoot({ userStore, SIGNING_KEY, ...SIMPLE_JWT settings })`, or `forRootAsync`.
+ * It needs a TypeORM DataSource with AUTH_MIGRATIONS applied.
+ */
+@Module({
+  providers: [
+    {
+      provide: SIMPLE_JWT,
+      inject: [AUTH_OPTIONS],
+      useFactory: (options: AuthModuleOptions) => resolveSettings(options),
+    },
+    { provide: USER_STORE, inject: [AUTH_OPTIONS], useFactory: (options: AuthModuleOptions) => options.userStore },
+    {
+      provide: JwtService,
+      inject: [SIMPLE_JWT],
+      useFactory: (s: ResolvedSettings) =>
+        new JwtService({
+          privateKey: s.SIGNING_KEY,
+          publicKey: s.VERIFYING_KEY,
+          signOptions: { algorithm: s.ALGORITHM },
+          verifyOptions: {
+            algorithms: [s.ALGORITHM],
+            clockTolerance: s.LEEWAY,
+            audience: s.AUDIENCE || undefined,
+            issuer: s.ISSUER || undefined,
+          },
+        }),
+    },
+    TokenService,
+    TokenIssuer,
+    BlacklistRepository,
+    UserResolver,
+    BearerTokenValidator,
+    JwtStrategy,
+    JwtAuthentication,
+    PermissionResolver,
+    AuthenticationGuard,
+    PermissionsGuard,
+    DrfExceptionFilter,
+  ],
+  exports: EXPORTS,
+})
+export class AuthModule extends AuthConfigurableModule {
+  static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
+    return withExtras(super.forRoot(options), options);
+  }
+
+  static override forRootAsync(options: typeof AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withExtras(super.forRootAsync(options), options);
+  }
+}
+
+function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>): DynamicModule {
+  const extras = { ...AUTH_EXTRAS_DEFAULTS, ...stripUndefined(given) };
+  const providers: Provider[] = [...(definition.providers ?? [])];
+  if (extras.globalGuards) {
+    // Global guards run in this order: who is asking, then whether they may.
+    providers.push({ provide: APP_GUARD, useExisting: AuthenticationGuard });
+    providers.push({ provide: APP_GUARD, useExisting: PermissionsGuard });
+  }
+  if (extras.errorFilter) providers.push({ provide: APP_FILTER, useExisting: DrfExceptionFilter });
+  const controllers: Type[] = [mounted(TokenController, extras.path)];
+  if (extras.slidingTokens) controllers.push(mounted(SlidingTokenController, extras.path));
+  return { ...definition, global: extras.isGlobal, providers, controllers };
+}
+
+/** A subclass mounted at `path`, so two apps in one process can mount the routes differently. */
+function mounted<T extends Type>(controller: T, path: string): T {
+  const subclass = class extends controller {};
+  Object.defineProperty(subclass, 'name', { value: controller.name });
+  Controller(path)(subclass);
+  return subclass;
+}

@@ -1,0 +1,154 @@
+import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import {
+  ALGORITHMS,
+  SIMPLE_JWT_DEFAULTS,
+  TOKEN_CLASSES,
+  type Algorithm,
+  type AuthModuleOptions,
+  type AuthTokenClass,
+  type Duration,
+} from './auth.options.js';
+
+/** Injection token of the resolved settings (SimpleJWT's `api_settings`). */
+export const SIMPLE_JWT = Symbol('SIMPLE_JWT');
+
+/** The settings with every value checked and turned into the form the code uses. */
+export interface ResolvedSettings {
+  readonly ACCESS_TOKEN_LIFETIME: number;
+  readonly REFRESH_TOKEN_LIFETIME: number;
+  readonly ROTATE_REFRESH_TOKENS: boolean;
+  readonly BLACKLIST_AFTER_ROTATION: boolean;
+  readonly UPDATE_LAST_LOGIN: boolean;
+  readonly ALGORITHM: Algorithm;
+  /** Signs: the secret for HMAC, the private key otherwise. */
+  readonly SIGNING_KEY: KeyObject;
+  /** Verifies: the secret for HMAC, the public key otherwise. */
+  readonly VERIFYING_KEY: KeyObject;
+  readonly AUDIENCE: string;
+  readonly ISSUER: string;
+  readonly LEEWAY: number;
+  readonly AUTH_HEADER_TYPES: readonly string[];
+  /** Lower-cased HTTP header name, e.g. `authorization`. */
+  readonly AUTH_HEADER_NAME: string;
+  readonly USER_ID_FIELD: string;
+  readonly USER_ID_CLAIM: string;
+  readonly AUTH_TOKEN_CLASSES: readonly AuthTokenClass[];
+  readonly TOKEN_TYPE_CLAIM: string;
+  readonly JTI_CLAIM: string;
+  readonly SLIDING_TOKEN_REFRESH_EXP_CLAIM: string;
+  readonly SLIDING_TOKEN_LIFETIME: number;
+  readonly SLIDING_TOKEN_REFRESH_LIFETIME: number;
+  readonly REFRESH_TOKEN_REUSE_GRACE: number;
+}
+
+/** A setting with a value it cannot take; the message names the setting. */
+export class SettingsError extends Error {
+  constructor(readonly setting: string, problem: string) {
+    super(`${setting}: ${problem}`);
+    this.name = 'SettingsError';
+  }
+}
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Seconds from `900`, `'900'`, `'90s'`, `'15m'`, `'12h'` or `'7d'`. */
+export function parseDuration(value: Duration, setting = 'duration'): number {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && value >= 0) return value;
+  } else {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/.exec(value);
+    if (match) return Number(match[1]) * UNITS[match[2] || 's'];
+  }
+  throw new SettingsError(setting, `expected seconds or a duration such as 90s, 15m, 12h or 7d, got ${JSON.stringify(value)}`);
+}
+
+/** `HTTP_X_ACCESS_TOKEN` (Django's META name) or `X-Access-Token` become `x-access-token`. */
+export function headerName(name: string): string {
+  const plain = name.startsWith('HTTP_') ? name.slice(5).replace(/_/g, '-') : name;
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(plain)) {
+    throw new SettingsError('AUTH_HEADER_NAME', `not a header name: ${JSON.stringify(name)}`);
+  }
+  return plain.toLowerCase();
+}
+
+function pem(value: string): string {
+  return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
+}
+
+function keys(algorithm: Algorithm, signing: string | KeyObject, verifying: string | KeyObject) {
+  if (algorithm.startsWith('HS')) {
+    const secret =
+      signing instanceof KeyObject ? signing : createSecretKey(Buffer.from(signing, 'utf8'));
+    if (secret.type !== 'secret' || secret.symmetricKeySize === 0) {
+      throw new SettingsError('SIGNING_KEY', `${algorithm} needs a non-empty secret`);
+    }
+    return { SIGNING_KEY: secret, VERIFYING_KEY: secret };
+  }
+  try {
+    const privateKey = signing instanceof KeyObject ? signing : createPrivateKey(pem(signing));
+    const publicKey =
+      verifying instanceof KeyObject
+        ? verifying
+        : verifying
+          ? createPublicKey(pem(verifying))
+          : createPublicKey(privateKey);
+    return { SIGNING_KEY: privateKey, VERIFYING_KEY: publicKey };
+  } catch (error) {
+    throw new SettingsError('SIGNING_KEY', `${algorithm} needs a PEM private key (${(error as Error).message})`);
+  }
+}
+
+function nonEmpty(setting: string, value: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new SettingsError(setting, 'may not be empty');
+  return value;
+}
+
+/** Checks every setting and fills in the defaults; throws a SettingsError naming the first bad one. */
+export function resolveSettings(options: Partial<AuthModuleOptions>): ResolvedSettings {
+  const s = { ...SIMPLE_JWT_DEFAULTS, ...stripUndefined(options) };
+  if (!ALGORITHMS.includes(s.ALGORITHM)) {
+    throw new SettingsError('ALGORITHM', `expected one of ${ALGORITHMS.join(', ')}, got ${JSON.stringify(s.ALGORITHM)}`);
+  }
+  if (s.SIGNING_KEY === undefined || s.SIGNING_KEY === '') {
+    throw new SettingsError('SIGNING_KEY', 'is required');
+  }
+  const headerTypes = [...s.AUTH_HEADER_TYPES];
+  if (headerTypes.length === 0 || headerTypes.some((t) => !/^\S+$/.test(t))) {
+    throw new SettingsError('AUTH_HEADER_TYPES', 'expected one or more words without spaces');
+  }
+  const tokenClasses = [...s.AUTH_TOKEN_CLASSES];
+  if (tokenClasses.length === 0 || tokenClasses.some((c) => !TOKEN_CLASSES.includes(c))) {
+    throw new SettingsError('AUTH_TOKEN_CLASSES', `expected some of ${TOKEN_CLASSES.join(', ')}`);
+  }
+  for (const flag of ['ROTATE_REFRESH_TOKENS', 'BLACKLIST_AFTER_ROTATION', 'UPDATE_LAST_LOGIN'] as const) {
+    if (typeof s[flag] !== 'boolean') throw new SettingsError(flag, 'expected true or false');
+  }
+  return Object.freeze({
+    ACCESS_TOKEN_LIFETIME: parseDuration(s.ACCESS_TOKEN_LIFETIME, 'ACCESS_TOKEN_LIFETIME'),
+    REFRESH_TOKEN_LIFETIME: parseDuration(s.REFRESH_TOKEN_LIFETIME, 'REFRESH_TOKEN_LIFETIME'),
+    ROTATE_REFRESH_TOKENS: s.ROTATE_REFRESH_TOKENS,
+    BLACKLIST_AFTER_ROTATION: s.BLACKLIST_AFTER_ROTATION,
+    UPDATE_LAST_LOGIN: s.UPDATE_LAST_LOGIN,
+    ALGORITHM: s.ALGORITHM,
+    ...keys(s.ALGORITHM, s.SIGNING_KEY, s.VERIFYING_KEY),
+    AUDIENCE: s.AUDIENCE ?? '',
+    ISSUER: s.ISSUER ?? '',
+    LEEWAY: parseDuration(s.LEEWAY, 'LEEWAY'),
+    AUTH_HEADER_TYPES: Object.freeze(headerTypes),
+    AUTH_HEADER_NAME: headerName(s.AUTH_HEADER_NAME),
+    USER_ID_FIELD: nonEmpty('USER_ID_FIELD', s.USER_ID_FIELD),
+    USER_ID_CLAIM: nonEmpty('USER_ID_CLAIM', s.USER_ID_CLAIM),
+    AUTH_TOKEN_CLASSES: Object.freeze(tokenClasses),
+    TOKEN_TYPE_CLAIM: nonEmpty('TOKEN_TYPE_CLAIM', s.TOKEN_TYPE_CLAIM),
+    JTI_CLAIM: nonEmpty('JTI_CLAIM', s.JTI_CLAIM),
+    SLIDING_TOKEN_REFRESH_EXP_CLAIM: nonEmpty('SLIDING_TOKEN_REFRESH_EXP_CLAIM', s.SLIDING_TOKEN_REFRESH_EXP_CLAIM),
+    SLIDING_TOKEN_LIFETIME: parseDuration(s.SLIDING_TOKEN_LIFETIME, 'SLIDING_TOKEN_LIFETIME'),
+    SLIDING_TOKEN_REFRESH_LIFETIME: parseDuration(s.SLIDING_TOKEN_REFRESH_LIFETIME, 'SLIDING_TOKEN_REFRESH_LIFETIME'),
+    REFRESH_TOKEN_REUSE_GRACE: parseDuration(s.REFRESH_TOKEN_REUSE_GRACE, 'REFRESH_TOKEN_REUSE_GRACE'),
+  });
+}
+
+/** The entries of `value` that are not undefined, so defaults are not overwritten by them. */
+export function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

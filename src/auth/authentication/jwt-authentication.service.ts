@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import jsonwebtoken from 'jsonwebtoken';
+import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { MESSAGES } from '../errors/messages.js';
+import { isWellFormed } from '../tokens/token.service.js';
+import type { Claims } from '../tokens/token-types.js';
+import { rawTokenFrom, type RequestWithHeaders } from './authorization-header.js';
+import { BearerTokenValidator } from './bearer-token.validator.js';
+import { JwtStrategy, RAW_TOKEN } from './jwt.strategy.js';
+
+/** Who made a request: the user and the claims of their token, or nobody. */
+export interface Authenticated {
+  readonly user: object;
+  readonly claims: Claims;
+}
+
+/**
+ * SimpleJWT's JWTAuthentication: reads the configured header, runs the passport-jwt strategy on
+ * the token, and answers the user, null for a request without credentials, or throws a 401.
+ */
+@Injectable()
+export class JwtAuthentication {
+  constructor(
+    @Inject(SIMPLE_JWT) private readonly settings: ResolvedSettings,
+    private readonly strategy: JwtStrategy,
+    private readonly validator: BearerTokenValidator,
+  ) {}
+
+  async authenticate(request: RequestWithHeaders): Promise<Authenticated | null> {
+    const raw = rawTokenFrom(request, this.settings.AUTH_HEADER_NAME, this.settings.AUTH_HEADER_TYPES);
+    if (raw === null) return null;
+    if (!isWellFormed(raw)) throw this.validator.invalidForEveryClass(MESSAGES.tokenInvalid);
+    return this.runStrategy(request, raw);
+  }
+
+  /**
+   * Runs the strategy as passport.authenticate would, on a per-request object made from it
+   * (passport's own way), without passport's middleware plumbing around it.
+   */
+  private runStrategy(request: RequestWithHeaders, raw: string): Promise<Authenticated> {
+    (request as { [RAW_TOKEN]?: string })[RAW_TOKEN] = raw;
+    return new Promise((resolve, reject) => {
+      const attempt = Object.create(this.strategy) as JwtStrategy & PassportActions;
+      attempt.success = (user, claims) => resolve({ user, claims });
+      attempt.fail = (info) => {
+        const expired = info instanceof jsonwebtoken.TokenExpiredError;
+        reject(this.validator.invalidForEveryClass(expired ? MESSAGES.tokenExpired : MESSAGES.tokenInvalid));
+      };
+      attempt.error = reject;
+      attempt.authenticate(request as never, {});
+    });
+  }
+}
+
+interface PassportActions {
+  success(user: object, claims: Claims): void;
+  fail(info?: unknown): void;
+  error(error: unknown): void;
+}

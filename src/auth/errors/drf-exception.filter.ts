@@ -1,0 +1,69 @@
+import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { ApiException, type ErrorBody } from './exceptions.js';
+import { MESSAGES } from './messages.js';
+
+/** What a client sees for an error that is not one of ours: a status and a DRF-shaped body. */
+export function toApiException(error: unknown): ApiException {
+  if (error instanceof ApiException) return error;
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 404) return new ApiException(404, { detail: MESSAGES.notFound });
+    if (status < 500) return new ApiException(status, { detail: httpMessage(error) });
+    return serverError();
+  }
+  // Errors raised by Fastify itself (body limit, content-type, malformed URL) carry a statusCode.
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 413) return new ApiException(413, { detail: MESSAGES.requestTooLarge });
+    if (status === 404) return new ApiException(404, { detail: MESSAGES.notFound });
+    return new ApiException(status, { detail: MESSAGES.malformedRequest });
+  }
+  return serverError();
+}
+
+function serverError(): ApiException {
+  return new ApiException(500, { detail: MESSAGES.serverError });
+}
+
+function httpMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return typeof message === 'string' ? message : error.message;
+}
+
+/**
+ * Writes every error in DRF's shape. Every 401 carries `WWW-Authenticate` with the first
+ * configured header type, as DRF's `authenticate_header` does; nothing else does.
+ */
+@Catch()
+export class DrfExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('DrfExceptionFilter');
+  private readonly wwwAuthenticate: string;
+
+  constructor(
+    @Inject(SIMPLE_JWT) settings: ResolvedSettings,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.wwwAuthenticate = `${settings.AUTH_HEADER_TYPES[0]} realm="api"`;
+  }
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    this.send(host.switchToHttp().getResponse(), error);
+  }
+
+  /** Writes `error` to a response; usable outside Nest's pipeline (the 405 routes use it). */
+  send(response: unknown, error: unknown): void {
+    const exception = toApiException(error);
+    if (exception.getStatus() >= 500) {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter.isHeadersSent(response)) return;
+    for (const [name, value] of Object.entries(exception.headers)) adapter.setHeader(response, name, value);
+    if (exception.getStatus() === 401) adapter.setHeader(response, 'WWW-Authenticate', this.wwwAuthenticate);
+    adapter.reply(response, exception.body satisfies ErrorBody, exception.getStatus());
+  }
+}

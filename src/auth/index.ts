@@ -1,0 +1,61 @@
+// The public API of the AuthModule: what another Nest app may import. Everything else is private.
+export { AuthModule } from './auth.module.js';
+export { AUTH_OPTIONS, type AuthModuleExtras } from './auth.module-definition.js';
+export {
+  ALGORITHMS,
+  SIMPLE_JWT_DEFAULTS,
+  TOKEN_CLASSES,
+  type Algorithm,
+  type AuthModuleOptions,
+  type AuthTokenClass,
+  type Duration,
+  type SimpleJwtSettings,
+} from './auth.options.js';
+export { parseDuration, resolveSettings, SettingsError, SIMPLE_JWT, type ResolvedSettings } from './auth.settings.js';
+
+export { AuthenticationGuard } from './authentication/authentication.guard.js';
+export { JwtAuthentication, type Authenticated } from './authentication/jwt-authentication.service.js';
+export { JwtStrategy } from './authentication/jwt.strategy.js';
+export { UserResolver } from './authentication/user-resolver.service.js';
+export { USER_STORE, type UserStore } from './authentication/user-store.js';
+export { CurrentUser } from './authentication/current-user.decorator.js';
+
+export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';
+export { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
+export { OutstandingToken } from './blacklist/outstanding-token.entity.js';
+export { CreateTokenBlacklist1732406400000 } from './blacklist/migrations/1732406400000-create-token-blacklist.js';
+
+export { DrfExceptionFilter, toApiException } from './errors/drf-exception.filter.js';
+export * from './errors/exceptions.js';
+export { MESSAGES } from './errors/messages.js';
+
+export { AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly } from './permissions/builtin.permissions.js';
+export { and, not, or } from './permissions/composition.js';
+export {
+  BasePermission,
+  requestOf,
+  SAFE_METHODS,
+  type AuthenticatedRequest,
+  type Permission,
+  type PermissionClass,
+} from './permissions/permission.js';
+export { PermissionResolver } from './permissions/permission-resolver.service.js';
+export { Permissions, PERMISSIONS_METADATA, Public } from './permissions/permissions.decorator.js';
+export { PermissionsGuard } from './permissions/permissions.guard.js';
+
+export { TokenController, SlidingTokenController } from './tokens/token.controller.js';
+export { TokenIssuer } from './tokens/token-issuer.service.js';
+export { TokenService, isWellFormed, newJti } from './tokens/token.service.js';
+export { TokenError } from './tokens/token-error.js';
+export type { Claims, MintedToken, TokenType } from './tokens/token-types.js';
+
+export { DrfValidationPipe } from './validation/drf-validation.pipe.js';
+export { CharField, type CharFieldOptions } from './validation/fields.js';
+
+import { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
+import { OutstandingToken } from './blacklist/outstanding-token.entity.js';
+import { CreateTokenBlacklist1732406400000 } from './blacklist/migrations/1732406400000-create-token-blacklist.js';
+/** Entities to add to your DataSource. */
+export const AUTH_ENTITIES = [OutstandingToken, BlacklistedToken];
+/** Migrations to add to your DataSource, before or beside your own. */
+export const AUTH_MIGRATIONS = [CreateTokenBlacklist1732406400000];

@@ -1,0 +1,61 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AUTH_OPTIONS } from '../auth.module-definition.js';
+import type { AuthModuleOptions } from '../auth.options.js';
+import { NotAuthenticated, PermissionDenied } from '../errors/exceptions.js';
+import { IsAuthenticated } from './builtin.permissions.js';
+import { requestOf, type Permission, type PermissionClass } from './permission.js';
+import { PermissionResolver } from './permission-resolver.service.js';
+import { PERMISSIONS_METADATA } from './permissions.decorator.js';
+
+/** Where the guard leaves a request's permissions, for the object-level check. */
+export const REQUEST_PERMISSIONS = Symbol('requestPermissions');
+
+/**
+ * The second global guard (DRF's check_permissions): the route's permission classes, else
+ * DEFAULT_PERMISSION_CLASSES, must all allow. A refusal is a 401 for an anonymous request and
+ * a 403 (with the class's message) for an authenticated one.
+ */
+@Injectable()
+export class PermissionsGuard implements CanActivate {
+  private readonly defaults: readonly PermissionClass[];
+  private readonly byHandler = new WeakMap<object, Permission[]>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly resolver: PermissionResolver,
+    @Inject(AUTH_OPTIONS) options: AuthModuleOptions,
+  ) {
+    this.defaults = options.DEFAULT_PERMISSION_CLASSES ?? [IsAuthenticated];
+  }
+
+  /** The permission classes that govern a handler. */
+  classesFor(handler: object, controller: object): readonly PermissionClass[] {
+    return (
+      this.reflector.getAllAndOverride<PermissionClass[] | undefined>(PERMISSIONS_METADATA, [
+        handler as never,
+        controller as never,
+      ]) ?? this.defaults
+    );
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const handler = context.getHandler();
+    let permissions = this.byHandler.get(handler);
+    if (permissions === undefined) {
+      permissions = await this.resolver.all(this.classesFor(handler, context.getClass()));
+      this.byHandler.set(handler, permissions);
+    }
+    for (const permission of permissions) {
+      if (!(await permission.hasPermission(context))) throw refusal(context, permission);
+    }
+    (requestOf(context) as { [REQUEST_PERMISSIONS]?: unknown })[REQUEST_PERMISSIONS] = { context, permissions };
+    return true;
+  }
+}
+
+/** DRF's permission_denied: 401 when nobody is authenticated, else 403 with the class's words. */
+export function refusal(context: ExecutionContext, permission: Permission): NotAuthenticated | PermissionDenied {
+  if (!requestOf(context).user) return new NotAuthenticated();
+  return new PermissionDenied(permission.message, permission.code);
+}

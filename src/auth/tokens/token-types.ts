@@ -1,0 +1,22 @@
+import type { AuthTokenClass } from '../auth.options.js';
+
+export type TokenType = 'access' | 'refresh' | 'sliding';
+
+/** A token's payload: its claims by name. */
+export type Claims = Record<string, unknown>;
+
+/** A freshly signed token with the claims the blacklist records. */
+export interface MintedToken {
+  readonly token: string;
+  readonly jti: string;
+  /** Seconds since the epoch. */
+  readonly iat: number;
+  readonly exp: number;
+  readonly payload: Claims;
+}
+
+/** The token type each class of SimpleJWT's token classes carries. */
+export const TOKEN_TYPE_OF: Readonly<Record<AuthTokenClass, TokenType>> = {
+  AccessToken: 'access',
+  SlidingToken: 'sliding',
+};

@@ -1,0 +1,93 @@
+import { Body, HttpCode, Post, UsePipes } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Public } from '../permissions/permissions.decorator.js';
+import { DrfValidationPipe } from '../validation/drf-validation.pipe.js';
+import {
+  DetailResponse,
+  EmptyResponse,
+  SlidingTokenRefreshRequest,
+  SlidingTokenResponse,
+  TokenBlacklistRequest,
+  TokenObtainPairRequest,
+  TokenPairResponse,
+  TokenRefreshRequest,
+  TokenRefreshResponse,
+  TokenVerifyRequest,
+} from './token.dto.js';
+import { TokenIssuer } from './token-issuer.service.js';
+
+/**
+ * SimpleJWT's token views. The module mounts it at its `path` option (default `api/token`);
+ * every route is public, as obtaining a token must be.
+ */
+@ApiTags('token')
+@Public()
+@UsePipes(DrfValidationPipe)
+@ApiUnauthorizedResponse({ type: DetailResponse, description: 'Bad credentials or an unusable token' })
+@ApiBadRequestResponse({ description: 'Field errors, e.g. {"username": ["This field is required."]}' })
+export class TokenController {
+  constructor(protected readonly issuer: TokenIssuer) {}
+
+  @Post('/')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Obtain a refresh and an access token (log in)' })
+  @ApiOkResponse({ type: TokenPairResponse })
+  obtainPair(@Body() body: TokenObtainPairRequest): Promise<TokenPairResponse> {
+    return this.issuer.obtainPair(body.username, body.password);
+  }
+
+  @Post('refresh/')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A new access token (and, with rotation, a new refresh token)' })
+  @ApiOkResponse({ type: TokenRefreshResponse })
+  refresh(@Body() body: TokenRefreshRequest): Promise<TokenRefreshResponse> {
+    return this.issuer.refresh(body.refresh);
+  }
+
+  @Post('verify/')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Check that a token is valid and not blacklisted' })
+  @ApiOkResponse({ type: EmptyResponse })
+  verify(@Body() body: TokenVerifyRequest): Promise<EmptyResponse> {
+    return this.issuer.verify(body.token);
+  }
+
+  @Post('blacklist/')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log out: blacklist a refresh token and the rest of its session' })
+  @ApiOkResponse({ type: EmptyResponse })
+  blacklist(@Body() body: TokenBlacklistRequest): Promise<EmptyResponse> {
+    return this.issuer.blacklistToken(body.refresh);
+  }
+}
+
+/** SimpleJWT's sliding-token views; mounted only with the `slidingTokens` option. */
+@ApiTags('token')
+@Public()
+@UsePipes(DrfValidationPipe)
+@ApiUnauthorizedResponse({ type: DetailResponse })
+export class SlidingTokenController {
+  constructor(protected readonly issuer: TokenIssuer) {}
+
+  @Post('sliding/')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Obtain a sliding token (bearer and refresh token in one)' })
+  @ApiOkResponse({ type: SlidingTokenResponse })
+  obtain(@Body() body: TokenObtainPairRequest): Promise<SlidingTokenResponse> {
+    return this.issuer.obtainSliding(body.username, body.password);
+  }
+
+  @Post('sliding/refresh/')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Extend a sliding token, until its refresh_exp' })
+  @ApiOkResponse({ type: SlidingTokenResponse })
+  refresh(@Body() body: SlidingTokenRefreshRequest): Promise<SlidingTokenResponse> {
+    return this.issuer.refreshSliding(body.token);
+  }
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import jsonwebtoken from 'jsonwebtoken';
+import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { MESSAGES } from '../errors/messages.js';
+import { TokenError } from './token-error.js';
+import type { Claims, MintedToken, TokenType } from './token-types.js';
+
+const SEGMENTS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const RESERVED = ['exp', 'iat', 'jti', 'nbf'];
+
+/** Whether every segment is canonical base64url: no padding bits, nothing after the signature. */
+export function isWellFormed(token: string): boolean {
+  if (token.length > 8192 || !SEGMENTS.test(token)) return false;
+  for (const segment of token.split('.')) {
+    if (Buffer.from(segment, 'base64url').toString('base64url') !== segment) return false;
+  }
+  return true;
+}
+
+/**
+ * Signs and verifies tokens: SimpleJWT's token classes and token backend in one place.
+ * Override `claimsFor` in a subclass for per-user claims, or pass `tokenClaims` to the module.
+ */
+@Injectable()
+export class TokenService {
+  private readonly typeClaim: string;
+  private readonly jtiClaim: string;
+
+  constructor(
+    @Inject(SIMPLE_JWT) protected readonly settings: ResolvedSettings,
+    protected readonly jwt: JwtService,
+  ) {
+    this.typeClaim = settings.TOKEN_TYPE_CLAIM;
+    this.jtiClaim = settings.JTI_CLAIM;
+  }
+
+  /** Seconds since the epoch; every token decision made by the app uses this clock. */
+  now(): number {
+    return Math.floor(Date.now() / 1000);
+  }
+
+  /**
+   * Signs a token of `type` carrying `claims`, valid for `lifetime` seconds from now, with a new
+   * jti. Claims come first in SimpleJWT's order: token_type, exp, iat, jti, then the rest.
+   */
+  mint(type: TokenType, claims: Claims, lifetime: number, jti: string = newJti()): MintedToken {
+    const iat = this.now();
+    const exp = iat + lifetime;
+    const payload: Claims = { [this.typeClaim]: type, exp, iat, [this.jtiClaim]: jti };
+    for (const [name, value] of Object.entries(claims)) {
+      if (!(name in payload) && !RESERVED.includes(name)) payload[name] = value;
+    }
+    if (this.settings.AUDIENCE) payload.aud = this.settings.AUDIENCE;
+    if (this.settings.ISSUER) payload.iss = this.settings.ISSUER;
+    return { token: this.jwt.sign(payload), jti, iat, exp, payload };
+  }
+
+  /**
+   * Verifies a token's signature and standard claims, as SimpleJWT's `Token(token)` does:
+   * signature, exp/nbf/iat (with LEEWAY), then jti and the type (`null` accepts any type).
+   * Throws TokenError with the sentence the client should see.
+   */
+  verify(token: string, expected: TokenType | null): Claims {
+    if (!isWellFormed(token)) throw new TokenError(MESSAGES.tokenInvalid);
+    let payload: unknown;
+    try {
+      payload = this.jwt.verify(token);
+    } catch (error) {
+      if (error instanceof jsonwebtoken.TokenExpiredError) throw new TokenError(MESSAGES.tokenExpired);
+      throw new TokenError(MESSAGES.tokenInvalid);
+    }
+    return this.checkClaims(payload, expected);
+  }
+
+  /**
+   * The checks that follow a good signature (passport-jwt's payload goes through them too):
+   * the payload is an object, `iat` is not in the future, `exp` exists, jti and type are right.
+   */
+  checkClaims(payload: unknown, expected: TokenType | null): Claims {
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      throw new TokenError(MESSAGES.tokenInvalid);
+    }
+    const claims = payload as Claims;
+    const now = this.now();
+    const iat = claims.iat;
+    if (iat !== undefined && (typeof iat !== 'number' || iat > now + this.settings.LEEWAY)) {
+      throw new TokenError(MESSAGES.tokenInvalid);
+    }
+    this.checkExp(claims, 'exp', now);
+    const jti = claims[this.jtiClaim];
+    if (jti === undefined) throw new TokenError(MESSAGES.tokenNoId);
+    if (typeof jti !== 'string' || jti.length === 0 || jti.length > 255) {
+      throw new TokenError(MESSAGES.tokenInvalid);
+    }
+    if (expected !== null) {
+      const type = claims[this.typeClaim];
+      if (type === undefined) throw new TokenError(MESSAGES.tokenNoType);
+      if (type !== expected) throw new TokenError(MESSAGES.tokenWrongType);
+    }
+    return claims;
+  }
+
+  /** SimpleJWT's `check_exp`: the claim exists, is a number, and lies ahead (less LEEWAY). */
+  checkExp(claims: Claims, claim: string, now: number = this.now()): void {
+    const value = claims[claim];
+    if (value === undefined) throw new TokenError(MESSAGES.tokenNoClaim(claim));
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new TokenError(MESSAGES.tokenInvalid);
+    if (value <= now - this.settings.LEEWAY) throw new TokenError(MESSAGES.tokenClaimExpired(claim));
+  }
+
+  /** The jti of verified claims (checkClaims made sure it is a string). */
+  jtiOf(claims: Claims): string {
+    return claims[this.jtiClaim] as string;
+  }
+
+  /** Claims a new token copies from another: all but type, exp, iat, jti (SimpleJWT's no-copy list). */
+  copyableClaims(claims: Claims): Claims {
+    const copy: Claims = { ...claims };
+    delete copy[this.typeClaim];
+    delete copy[this.jtiClaim];
+    for (const name of RESERVED) delete copy[name];
+    delete copy[this.settings.SLIDING_TOKEN_REFRESH_EXP_CLAIM];
+    return copy;
+  }
+
+  accessFrom(refreshClaims: Claims): MintedToken {
+    return this.mint('access', this.copyableClaims(refreshClaims), this.settings.ACCESS_TOKEN_LIFETIME);
+  }
+
+  /** The refresh token that replaces a rotated one: same claims, new jti, new iat and exp. */
+  rotated(refreshClaims: Claims): MintedToken {
+    return this.mint('refresh', this.copyableClaims(refreshClaims), this.settings.REFRESH_TOKEN_LIFETIME);
+  }
+}
+
+/** 32 lowercase hex digits, as SimpleJWT's `uuid4().hex`. */
+export function newJti(): string {
+  return randomUUID().replaceAll('-', '');
+}
