@@ -50,6 +50,7 @@ export { TokenError } from './tokens/token-error.js';
 export type { Claims, MintedToken, TokenType } from './tokens/token-types.js';
 
 export { DrfValidationPipe } from './validation/drf-validation.pipe.js';
+export { UnreadableBody } from './validation/unreadable-body.js';
 export { CharField, type CharFieldOptions } from './validation/fields.js';
 
 import { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';

@@ -3,6 +3,7 @@ import { validate } from 'class-validator';
 import { ValidationFailed } from '../errors/exceptions.js';
 import { MESSAGES } from '../errors/messages.js';
 import { fieldsOf, toCharValue } from './fields.js';
+import { UnreadableBody } from './unreadable-body.js';
 
 /** Python's name for a JSON value's type, as DRF's "Expected a dictionary" message shows it. */
 function pythonType(value: unknown): string {
@@ -20,9 +21,13 @@ function pythonType(value: unknown): string {
  */
 @Injectable()
 export class DrfValidationPipe implements PipeTransform {
-  async transform(body: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'body') return value;
+    if (value instanceof UnreadableBody) throw value.error;
+    // An empty body needs no content type: it reads as {} (DRF's empty request.data).
+    const body = value === undefined ? {} : value;
     const type = metadata.metatype as Type<object> | undefined;
-    if (metadata.type !== 'body' || type === undefined || fieldsOf(type).length === 0) return body;
+    if (type === undefined || fieldsOf(type).length === 0) return body;
     if (body === null) throw new ValidationFailed({ non_field_errors: [MESSAGES.noDataProvided] });
     if (typeof body !== 'object' || Array.isArray(body)) {
       throw new ValidationFailed({ non_field_errors: [MESSAGES.expectedDictionary(pythonType(body))] });

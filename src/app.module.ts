@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule, DrfValidationPipe } from './auth/index.js';
+import type { AppConfig } from './config/app-config.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { HealthModule } from './health/health.module.js';
+import { UsersModule } from './users/users.module.js';
+import { UsersService } from './users/users.service.js';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Wires configuration, the database, users, auth and health. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DiscoveryModule,
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, config.databasePoolSize)),
+        UsersModule,
+        AuthModule.forRootAsync({
+          imports: [UsersModule],
+          inject: [UsersService],
+          useFactory: (users: UsersService) => ({ ...config.jwt, userStore: users }),
+          path: config.tokenPath,
+          slidingTokens: config.slidingTokens,
+        }),
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_PIPE, useClass: DrfValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { SimpleJwtSettings } from '../auth/index.js';
+import { ConfigError, SettingProblem } from './config-error.js';
+import { SETTINGS, type SettingName, type SettingValue } from './settings.js';
+
+/** The app's configuration, read once from the environment and checked. */
+export interface AppConfig {
+  readonly nodeEnv: SettingValue<'NODE_ENV'>;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: SettingValue<'LOG_LEVEL'>;
+  readonly bodyLimit: number;
+  /** Null: use the embedded PostgreSQL. */
+  readonly databaseUrl: string | null;
+  readonly databasePoolSize: number;
+  readonly migrateOnStart: boolean;
+  /** Absolute. */
+  readonly dataDir: string;
+  /** Null: no explorer. */
+  readonly openApiPath: string | null;
+  /** SimpleJWT's settings under their own names; SIGNING_KEY may still be empty (see signing-key.ts). */
+  readonly jwt: SimpleJwtSettings;
+  readonly tokenPath: string;
+  readonly slidingTokens: boolean;
+}
+
+export type Environment = Record<string, string | undefined>;
+
+/** Reads and checks every setting; a ConfigError lists every bad one at once. */
+export function loadConfig(env: Environment = process.env, cwd: string = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const read = <N extends SettingName>(name: N): SettingValue<N> => {
+    const spec = SETTINGS[name];
+    const raw = env[name];
+    const value = raw === undefined || raw.trim() === '' ? spec.default : raw;
+    try {
+      return spec.parse(value) as SettingValue<N>;
+    } catch (error) {
+      if (!(error instanceof SettingProblem)) throw error;
+      problems.push(`${name}: ${error.message}`);
+      return spec.parse(spec.default) as SettingValue<N>;
+    }
+  };
+
+  const databaseUrl = read('DATABASE_URL') || null;
+  const migrate = read('DATABASE_MIGRATE_ON_START');
+  const dataDir = read('DATA_DIR');
+  const openApiPath = read('OPENAPI_PATH');
+  const config: AppConfig = {
+    nodeEnv: read('NODE_ENV'),
+    host: read('HOST'),
+    port: read('PORT'),
+    logLevel: read('LOG_LEVEL'),
+    bodyLimit: read('BODY_LIMIT'),
+    databaseUrl,
+    databasePoolSize: read('DATABASE_POOL_SIZE'),
+    migrateOnStart: migrate === 'auto' ? databaseUrl === null : migrate === 'true',
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
+    openApiPath: openApiPath === 'off' ? null : trimSlashes(openApiPath),
+    jwt: {
+      ACCESS_TOKEN_LIFETIME: read('JWT_ACCESS_TOKEN_LIFETIME'),
+      REFRESH_TOKEN_LIFETIME: read('JWT_REFRESH_TOKEN_LIFETIME'),
+      ROTATE_REFRESH_TOKENS: read('JWT_ROTATE_REFRESH_TOKENS'),
+      BLACKLIST_AFTER_ROTATION: read('JWT_BLACKLIST_AFTER_ROTATION'),
+      UPDATE_LAST_LOGIN: read('JWT_UPDATE_LAST_LOGIN'),
+      ALGORITHM: read('JWT_ALGORITHM'),
+      SIGNING_KEY: read('JWT_SIGNING_KEY'),
+      VERIFYING_KEY: read('JWT_VERIFYING_KEY'),
+      AUDIENCE: read('JWT_AUDIENCE'),
+      ISSUER: read('JWT_ISSUER'),
+      LEEWAY: read('JWT_LEEWAY'),
+      AUTH_HEADER_TYPES: read('JWT_AUTH_HEADER_TYPES'),
+      AUTH_HEADER_NAME: read('JWT_AUTH_HEADER_NAME'),
+      USER_ID_FIELD: read('JWT_USER_ID_FIELD'),
+      USER_ID_CLAIM: read('JWT_USER_ID_CLAIM'),
+      AUTH_TOKEN_CLASSES: read('JWT_AUTH_TOKEN_CLASSES'),
+      TOKEN_TYPE_CLAIM: read('JWT_TOKEN_TYPE_CLAIM'),
+      JTI_CLAIM: read('JWT_JTI_CLAIM'),
+      SLIDING_TOKEN_REFRESH_EXP_CLAIM: read('JWT_SLIDING_TOKEN_REFRESH_EXP_CLAIM'),
+      SLIDING_TOKEN_LIFETIME: read('JWT_SLIDING_TOKEN_LIFETIME'),
+      SLIDING_TOKEN_REFRESH_LIFETIME: read('JWT_SLIDING_TOKEN_REFRESH_LIFETIME'),
+      REFRESH_TOKEN_REUSE_GRACE: read('JWT_REFRESH_TOKEN_REUSE_GRACE'),
+    },
+    tokenPath: trimSlashes(read('JWT_TOKEN_PATH')),
+    slidingTokens: read('JWT_SLIDING_TOKENS'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '');
+}

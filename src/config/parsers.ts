@@ -1,0 +1,64 @@
+import { parseDuration, SettingsError } from '../auth/index.js';
+import { SettingProblem } from './config-error.js';
+
+export type Parser<T> = (raw: string) => T;
+
+export const text: Parser<string> = (raw) => raw;
+
+export const bool: Parser<boolean> = (raw) => {
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new SettingProblem(`expected true or false, got ${JSON.stringify(raw)}`);
+};
+
+export function integer(min: number, max: number): Parser<number> {
+  return (raw) => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+      throw new SettingProblem(`expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    }
+    return value;
+  };
+}
+
+/** A byte count: `1048576`, `512kb`, `1mb`. */
+export const bytes: Parser<number> = (raw) => {
+  const match = /^\s*(\d+)\s*(b|kb|mb)?\s*$/i.exec(raw);
+  if (!match) throw new SettingProblem(`expected a size such as 1048576, 512kb or 1mb, got ${JSON.stringify(raw)}`);
+  return Number(match[1]) * { b: 1, kb: 1024, mb: 1024 * 1024 }[(match[2] ?? 'b').toLowerCase() as 'b'];
+};
+
+/** Seconds from `900`, `15m`, `7d` and the like. */
+export const duration: Parser<number> = (raw) => {
+  try {
+    return parseDuration(raw);
+  } catch (error) {
+    throw new SettingProblem(error instanceof SettingsError ? error.message.replace(/^duration: /, '') : String(error));
+  }
+};
+
+export const list: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+export function oneOf<T extends string>(values: readonly T[]): Parser<T> {
+  return (raw) => {
+    if (!values.includes(raw as T)) {
+      throw new SettingProblem(`expected one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+    }
+    return raw as T;
+  };
+}
+
+export function someOf<T extends string>(values: readonly T[]): Parser<T[]> {
+  return (raw) => {
+    const items = list(raw);
+    const bad = items.filter((item) => !values.includes(item as T));
+    if (items.length === 0 || bad.length > 0) {
+      throw new SettingProblem(`expected a comma-separated list of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+    }
+    return items as T[];
+  };
+}

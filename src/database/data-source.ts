@@ -1,0 +1,37 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AUTH_ENTITIES, AUTH_MIGRATIONS } from '../auth/index.js';
+import { User } from '../users/user.entity.js';
+import { CreateAuthUser1732406300000 } from '../users/migrations/1732406300000-create-auth-user.js';
+
+export const ENTITIES = [User, ...AUTH_ENTITIES];
+
+/** Every migration, in the order their timestamps give. */
+export const MIGRATIONS = [CreateAuthUser1732406300000, ...AUTH_MIGRATIONS];
+
+/** TypeORM options for the app: migrations only, never synchronize. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    // A database that stops answering must not hang requests: the health check reports it.
+    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+  };
+}
+
+/** Applies pending migrations; returns their names. */
+export async function migrate(url: string): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(url, 1));
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

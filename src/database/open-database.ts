@@ -1,0 +1,36 @@
+import { Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import { migrate } from './data-source.js';
+
+/**
+ * The database the configuration names: DATABASE_URL, or the embedded PostgreSQL under
+ * DATA_DIR. Applies pending migrations when DATABASE_MIGRATE_ON_START says so.
+ */
+export async function openDatabase(config: AppConfig, logger = new Logger('Database')): Promise<EmbeddedDatabase> {
+  let database: EmbeddedDatabase;
+  if (config.databaseUrl !== null) {
+    database = { url: config.databaseUrl, owned: false, stop: async () => {} };
+  } else {
+    const started = Date.now();
+    database = await startEmbeddedPostgres({
+      dir: config.dataDir,
+      database: 'app',
+      log: (line) => logger.debug(line),
+    });
+    logger.log(
+      database.owned
+        ? `Embedded PostgreSQL started in ${Date.now() - started} ms (data in ${config.dataDir})`
+        : 'Using the embedded PostgreSQL that is already running',
+    );
+  }
+  if (config.migrateOnStart) {
+    try {
+      for (const name of await migrate(database.url)) logger.log(`Applied migration ${name}`);
+    } catch (error) {
+      await database.stop();
+      throw error;
+    }
+  }
+  return database;
+}

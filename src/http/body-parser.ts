@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MESSAGES, ParseError, UnreadableBody, UnsupportedMediaType } from '../auth/index.js';
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+
+/**
+ * Replaces Fastify's body parsers with DRF's: JSON (any case, any charset parameter) and
+ * urlencoded forms; an empty body is `{}` whatever its type. Anything unreadable becomes an
+ * UnreadableBody, which fails the request only when the handler reads its body.
+ */
+export function installBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+    done(null, parseBody(request, body as Buffer));
+  });
+}
+
+export function parseBody(request: FastifyRequest, body: Buffer): unknown {
+  if (body.length === 0) return {};
+  const contentType = request.headers['content-type'] ?? '';
+  if (JSON_TYPE.test(contentType)) return parseJson(body, CHARSET.exec(contentType)?.[1] ?? 'utf-8');
+  if (FORM_TYPE.test(contentType)) return parseForm(body.toString('utf8'));
+  return new UnreadableBody(new UnsupportedMediaType(contentType));
+}
+
+function parseJson(body: Buffer, charset: string): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder(charset, { fatal: true }).decode(body);
+  } catch (error) {
+    const what = error instanceof RangeError ? `unknown encoding: ${charset}` : `'${charset}' codec can't decode the body`;
+    return new UnreadableBody(new ParseError(MESSAGES.parseError(what)));
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return new UnreadableBody(new ParseError(MESSAGES.parseError((error as Error).message)));
+  }
+}
+
+/** A form as Django's QueryDict reads it: the last value of a repeated key wins. */
+function parseForm(text: string): Record<string, string> {
+  const form: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (key !== '__proto__') form[key] = value;
+  }
+  return form;
+}

@@ -1,0 +1,52 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import { DiscoveryService, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AuthenticationGuard, DrfExceptionFilter, PermissionsGuard } from '../auth/index.js';
+import { AppModule } from '../app.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { installBodyParser } from './body-parser.js';
+import { clientErrorHandler } from './client-errors.js';
+import { installMethodNotAllowed } from './method-not-allowed.js';
+import { setupOpenApi } from './openapi.js';
+import { routeTable } from './route-table.js';
+
+export interface CreateAppOptions {
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** The app, configured and initialised but not listening: main.ts and the tests share it. */
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: config.bodyLimit,
+    clientErrorHandler,
+    return503OnClosing: true,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl), adapter, {
+    bodyParser: false,
+    abortOnError: false,
+    logger: options.logger,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorateRequest('user', null);
+  fastify.decorateRequest('auth', null);
+  installBodyParser(fastify, config.bodyLimit);
+  if (config.openApiPath !== null) setupOpenApi(app, config.openApiPath);
+  await app.init();
+  installMethodNotAllowed(fastify, routeTable(app.get(DiscoveryService)), {
+    guards: [app.get(AuthenticationGuard), app.get(PermissionsGuard)],
+    filter: app.get(DrfExceptionFilter),
+  });
+  return app;
+}
+
+/** Nest's log levels from LOG_LEVEL: that level and every more severe one. */
+export function logLevels(level: AppConfig['logLevel']): LogLevel[] {
+  const all: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  return all.slice(0, all.indexOf(level) + 1);
+}

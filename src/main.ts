@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { loadConfig } from './config/app-config.js';
+import { ConfigError } from './config/config-error.js';
+import { withSigningKey } from './config/signing-key.js';
+import { openDatabase } from './database/open-database.js';
+import { createApp, logLevels } from './http/create-app.js';
+import { UsersService } from './users/users.service.js';
+
+/** Serves the API: configuration, database (embedded unless DATABASE_URL), then HTTP. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = withSigningKey(loadConfig());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  Logger.overrideLogger(new ConsoleLogger({ logLevels: logLevels(config.logLevel) }));
+  const logger = new Logger('Main');
+  const database = await openDatabase(config);
+  let app;
+  try {
+    app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await database.stop();
+    throw error;
+  }
+
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  logger.log(`Listening on ${url}/api/`);
+  if (config.openApiPath !== null) logger.log(`OpenAPI explorer: ${url}/${config.openApiPath}`);
+  if ((await app.get(UsersService).count()) === 0) {
+    logger.log('No users yet. Create the first: npm run cli -- createsuperuser (or createuser --username U --password P)');
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal}: shutting down`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+import { pbkdf2, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+
+const pbkdf2Async = promisify(pbkdf2);
+
+/** OWASP's argon2id parameters: 19 MiB of memory, 2 passes, 1 lane. */
+export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const CURRENT = `$argon2id$v=19$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}$`;
+
+/**
+ * Password hashes in Django's formats, so users can move between the two systems: new hashes
+ * are `argon2$argon2id$...` (Django's Argon2PasswordHasher reads them); Django's default
+ * `pbkdf2_sha256$...` hashes are checked and upgraded on the next login. Hashing runs on
+ * libuv's thread pool, never on the event loop.
+ */
+export class PasswordHasher {
+  private dummy?: Promise<string>;
+
+  async hash(password: string): Promise<string> {
+    return 'argon2' + (await hash(password, { algorithm: Algorithm.Argon2id, ...ARGON2_PARAMS }));
+  }
+
+  async check(password: string, encoded: string): Promise<boolean> {
+    if (encoded.startsWith('argon2$argon2id$')) {
+      try {
+        return await verify(encoded.slice('argon2'.length), password);
+      } catch {
+        return false;
+      }
+    }
+    if (encoded.startsWith('pbkdf2_sha256$')) return checkPbkdf2(password, encoded);
+    return false; // Django's unusable passwords ("!...") and unknown formats match nothing.
+  }
+
+  /** Whether a hash should be replaced by a fresh one (other algorithm or parameters). */
+  needsRehash(encoded: string): boolean {
+    return !encoded.startsWith('argon2' + CURRENT);
+  }
+
+  /** Costs what a real check costs, for unknown usernames, so timing reveals nothing. */
+  async checkDummy(password: string): Promise<void> {
+    this.dummy ??= this.hash('dummy password that matches nothing');
+    await this.check(password, await this.dummy);
+  }
+}
+
+async function checkPbkdf2(password: string, encoded: string): Promise<boolean> {
+  const [, iterations, salt, expected] = encoded.split('$');
+  const rounds = Number(iterations);
+  if (!Number.isSafeInteger(rounds) || rounds < 1 || rounds > 10_000_000 || !salt || !expected) return false;
+  const wanted = Buffer.from(expected, 'base64');
+  const derived = await pbkdf2Async(password, salt, rounds, wanted.length || 32, 'sha256');
+  return wanted.length === derived.length && timingSafeEqual(wanted, derived);
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import type { UserStore } from '../auth/index.js';
+import { PasswordHasher } from './password-hasher.js';
+import { User } from './user.entity.js';
+
+/** Django's auth_user ids are PostgreSQL integers. */
+const MAX_ID = 2_147_483_647;
+const CANONICAL_ID = /^[1-9][0-9]{0,9}$/;
+
+/** The user fields a token may identify users by (JWT_USER_ID_FIELD). */
+export const USER_ID_FIELDS = ['id', 'username'] as const;
+
+export interface NewUser {
+  username: string;
+  password: string;
+  email?: string;
+  isActive?: boolean;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+}
+
+export class UsernameTaken extends Error {
+  constructor(username: string) {
+    super(`A user with the username "${username}" already exists.`);
+  }
+}
+
+/** The users of this app, and the AuthModule's user store over them. */
+@Injectable()
+export class UsersService implements UserStore<User> {
+  private readonly hasher = new PasswordHasher();
+
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  /** Django's ModelBackend.authenticate: the user, or null; the same cost either way. */
+  async authenticate(username: string, password: string): Promise<User | null> {
+    const user = await this.users.findOneBy({ username });
+    if (user === null) {
+      await this.hasher.checkDummy(password);
+      return null;
+    }
+    if (!(await this.hasher.check(password, user.password))) return null;
+    if (this.hasher.needsRehash(user.password)) {
+      user.password = await this.hasher.hash(password);
+      await this.users.update({ id: user.id }, { password: user.password });
+    }
+    return user;
+  }
+
+  /** Only a positive integer, or its canonical decimal string, identifies a user by id. */
+  async findByIdField(field: string, value: string | number): Promise<User | null> {
+    if (field === 'username') return this.users.findOneBy({ username: String(value) });
+    if (field !== 'id') return null;
+    const id = typeof value === 'number' ? value : CANONICAL_ID.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ID) return null;
+    return this.users.findOneBy({ id });
+  }
+
+  getIdField(user: User, field: string): string | number {
+    return field === 'username' ? user.username : user.id;
+  }
+
+  isActive(user: User): boolean {
+    return user.isActive;
+  }
+
+  isStaff(user: User): boolean {
+    return user.isStaff;
+  }
+
+  async recordLogin(user: User): Promise<void> {
+    user.lastLogin = new Date();
+    await this.users.update({ id: user.id }, { lastLogin: user.lastLogin });
+  }
+
+  async create(input: NewUser): Promise<User> {
+    const user = this.users.create({
+      username: input.username,
+      password: await this.hasher.hash(input.password),
+      email: input.email ?? '',
+      isActive: input.isActive ?? true,
+      isStaff: input.isStaff ?? false,
+      isSuperuser: input.isSuperuser ?? false,
+    });
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
+        throw new UsernameTaken(input.username);
+      }
+      throw error;
+    }
+  }
+
+  /** False when there is no such user. */
+  async setPassword(username: string, password: string): Promise<boolean> {
+    const result = await this.users.update({ username }, { password: await this.hasher.hash(password) });
+    return (result.affected ?? 0) > 0;
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.users.findOneBy({ username });
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  list(): Promise<User[]> {
+    return this.users.find({ order: { id: 'ASC' } });
+  }
+}
