@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { dropDatabases, sql } from './support/database.js';
+import { bearer, createUser, login, startApp, type TestApp } from './support/test-app.js';
+import { accessClaims, now, signed, signedPayload } from './support/tokens.js';
+
+const NOT_PROVIDED = { detail: 'Authentication credentials were not provided.' };
+
+/** SimpleJWT's body for a bearer token no token class accepts. */
+const invalid = (message: string) => ({
+  detail: 'Given token not valid for any token type',
+  code: 'token_not_valid',
+  messages: [{ token_class: 'AccessToken', token_type: 'access', message }],
+});
+
+describe('authentication on every route', () => {
+  let t: TestApp;
+  let alice: { id: number };
+  let access: string;
+
+  beforeAll(async () => {
+    t = await startApp();
+    alice = await createUser(t, { username: 'alice', email: 'alice@example.com', isStaff: true });
+    access = (await login(t, 'alice')).access;
+  });
+  afterAll(async () => {
+    await t.close();
+    await dropDatabases();
+  });
+
+  const me = (headers: Record<string, string> = {}) => t.http().get('/api/me/').set(headers);
+
+  it('answers the current user for a valid access token', async () => {
+    const res = await me(bearer(access));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      id: alice.id,
+      username: 'alice',
+      email: 'alice@example.com',
+      first_name: '',
+      last_name: '',
+      is_staff: true,
+      is_superuser: false,
+      is_active: true,
+      last_login: null,
+      date_joined: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+    expect(typeof res.body.id).toBe('number');
+    expect(res.headers['www-authenticate']).toBeUndefined();
+  });
+
+  it('refuses an anonymous request to a protected route with 401 and WWW-Authenticate', async () => {
+    const res = await me();
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(NOT_PROVIDED);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+
+  it('lets an anonymous request through to a public route', async () => {
+    const res = await t.http().get('/api/health/');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('refuses an invalid token on a public route too, as DRF does', async () => {
+    const health = await t.http().get('/api/health/').set(bearer('garbage'));
+    expect(health.status).toBe(401);
+    expect(health.body).toEqual(invalid('Token is invalid'));
+    const obtain = await t.http().post('/api/token/').set(bearer('garbage')).send({ username: 'alice', password: 'correct horse' });
+    expect(obtain.status).toBe(401);
+    expect(obtain.body).toEqual(invalid('Token is invalid'));
+  });
+
+  it('refuses a refresh token used as a bearer: wrong type', async () => {
+    const { refresh } = await login(t, 'alice');
+    const res = await me(bearer(refresh));
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(invalid('Token has wrong type'));
+  });
+
+  it.each([
+    ['another key', () => signed(accessClaims(1), 'some other signing key of sufficient length'), 'Token is invalid'],
+    ['an expired token', () => signed(accessClaims(1, { exp: now() - 1, iat: now() - 60 })), 'Token is expired'],
+    ['a token issued in the future', () => signed(accessClaims(1, { iat: now() + 120 })), 'Token is invalid'],
+    ['a token not valid yet (nbf)', () => signed(accessClaims(1, { nbf: now() + 120 })), 'Token is invalid'],
+    ['a token without exp', () => signed(accessClaims(1, { exp: undefined })), "Token has no 'exp' claim"],
+    ['a string exp', () => signed(accessClaims(1, { exp: String(now() + 60) })), 'Token is invalid'],
+    ['a token without jti', () => signed(accessClaims(1, { jti: undefined })), 'Token has no id'],
+    ['a numeric jti', () => signed(accessClaims(1, { jti: 42 })), 'Token is invalid'],
+    ['a token without type', () => signed(accessClaims(1, { token_type: undefined })), 'Token has no type'],
+    ['a sliding token', () => signed(accessClaims(1, { token_type: 'sliding' })), 'Token has wrong type'],
+    ['HS512 when HS256 is configured', () => signed(accessClaims(1), undefined, 'HS512'), 'Token is invalid'],
+    ['a payload that is not an object', () => signedPayload('"just a string"'), 'Token is invalid'],
+    ['two segments', () => 'abc.def', 'Token is invalid'],
+    ['trailing junk', () => signed(accessClaims(1)) + '~', 'Token is invalid'],
+  ])('refuses %s', async (_case, make, message) => {
+    const res = await me(bearer(make()));
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(invalid(message));
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+
+  it('accepts the user id as a number or its canonical decimal string', async () => {
+    expect((await me(bearer(signed(accessClaims(alice.id))))).status).toBe(200);
+    expect((await me(bearer(signed(accessClaims(String(alice.id)))))).status).toBe(200);
+  });
+
+  it('refuses a token without a user id claim', async () => {
+    const res = await me(bearer(signed(accessClaims(undefined))));
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ detail: 'Token contained no recognizable user identification', code: 'token_not_valid' });
+  });
+
+  it.each([
+    ['true', true],
+    ['"abc"', 'abc'],
+    ['"01"', '01'],
+    ['" 1"', ' 1'],
+    ['1.5', 1.5],
+    ['null', null],
+    ['[1]', [1]],
+    ['an id that does not exist', 999999],
+    ['an id beyond int4', 2 ** 40],
+  ])('never logs in with user_id %s: User not found', async (_case, userId) => {
+    const res = await me(bearer(signed(accessClaims(userId))));
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ detail: 'User not found', code: 'user_not_found' });
+  });
+
+  it('refuses the token of a deleted user and of an inactive one', async () => {
+    const gone = await createUser(t, { username: 'gone' });
+    const sleepy = await createUser(t, { username: 'sleepy' });
+    const goneAccess = (await login(t, 'gone')).access;
+    const sleepyAccess = (await login(t, 'sleepy')).access;
+    await sql(t.databaseUrl, 'DELETE FROM auth_user WHERE id = $1', [gone.id]);
+    await sql(t.databaseUrl, 'UPDATE auth_user SET is_active = false WHERE id = $1', [sleepy.id]);
+    const deleted = await me(bearer(goneAccess));
+    expect(deleted.status).toBe(401);
+    expect(deleted.body).toEqual({ detail: 'User not found', code: 'user_not_found' });
+    const inactive = await me(bearer(sleepyAccess));
+    expect(inactive.status).toBe(401);
+    expect(inactive.body).toEqual({ detail: 'User is inactive', code: 'user_inactive' });
+  });
+
+  it('keeps working for a token whose refresh token was blacklisted (access tokens are stateless)', async () => {
+    const pair = await login(t, 'alice');
+    expect((await t.http().post('/api/token/blacklist/').send({ refresh: pair.refresh })).status).toBe(200);
+    expect((await me(bearer(pair.access))).status).toBe(200);
+  });
+});
