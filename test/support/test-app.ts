@@ -1,3 +1,4 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
@@ -25,12 +26,16 @@ export interface TestApp {
  * Boots the real app (real PostgreSQL, Fastify listening on 127.0.0.1:0) with the default
  * configuration plus `env`. Without `databaseUrl`, a fresh database of its own.
  */
-export async function startApp(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestApp> {
+export async function startApp(
+  env: Record<string, string> = {},
+  databaseUrl?: string,
+  logger: LoggerService | LogLevel[] = ['fatal'],
+): Promise<TestApp> {
   const config = withSigningKey(
     loadConfig({ NODE_ENV: 'test', JWT_SIGNING_KEY: SIGNING_KEY, OPENAPI_PATH: 'off', ...env }),
   );
   const dbUrl = databaseUrl ?? (await freshDatabase());
-  const app = await createApp(config, dbUrl, { logger: ['fatal'] });
+  const app = await createApp(config, dbUrl, { logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = (await app.getUrl()).replace('localhost', '127.0.0.1');
   return {
