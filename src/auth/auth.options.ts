@@ -14,6 +14,9 @@ export const ALGORITHMS = [
 export type Algorithm = (typeof ALGORITHMS)[number];
 
 export const TOKEN_CLASSES = ['AccessToken', 'SlidingToken'] as const;
+
+export const AUTHENTICATION_CLASSES = ['JWTAuthentication', 'JWTStatelessUserAuthentication'] as const;
+export type AuthenticationClass = (typeof AUTHENTICATION_CLASSES)[number];
 export type AuthTokenClass = (typeof TOKEN_CLASSES)[number];
 
 /**
@@ -51,6 +54,13 @@ export interface SimpleJwtSettings {
   USER_ID_FIELD: string;
   /** The claim that carries the user's id. @default 'user_id' */
   USER_ID_CLAIM: string;
+  /**
+   * How a bearer token becomes a user: JWTAuthentication loads the user from the store on every
+   * request; JWTStatelessUserAuthentication trusts the token and builds a TokenUser from its
+   * claims (no lookup: a deleted or deactivated user keeps access until the token expires).
+   * @default 'JWTAuthentication'
+   */
+  AUTHENTICATION_CLASS: AuthenticationClass;
   /** Token classes a protected route accepts as bearer tokens. @default ['AccessToken'] */
   AUTH_TOKEN_CLASSES: AuthTokenClass[];
   /** The claim that carries the token's type. @default 'token_type' */
@@ -84,6 +94,7 @@ export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'
   LEEWAY: 0,
   AUTH_HEADER_TYPES: ['Bearer'],
   AUTH_HEADER_NAME: 'HTTP_AUTHORIZATION',
+  AUTHENTICATION_CLASS: 'JWTAuthentication',
   USER_ID_FIELD: 'id',
   USER_ID_CLAIM: 'user_id',
   AUTH_TOKEN_CLASSES: ['AccessToken'],

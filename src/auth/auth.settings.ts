@@ -1,9 +1,11 @@
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import {
   ALGORITHMS,
+  AUTHENTICATION_CLASSES,
   SIMPLE_JWT_DEFAULTS,
   TOKEN_CLASSES,
   type Algorithm,
+  type AuthenticationClass,
   type AuthModuleOptions,
   type AuthTokenClass,
   type Duration,
@@ -30,6 +32,7 @@ export interface ResolvedSettings {
   readonly AUTH_HEADER_TYPES: readonly string[];
   /** Lower-cased HTTP header name, e.g. `authorization`. */
   readonly AUTH_HEADER_NAME: string;
+  readonly AUTHENTICATION_CLASS: AuthenticationClass;
   readonly USER_ID_FIELD: string;
   readonly USER_ID_CLAIM: string;
   readonly AUTH_TOKEN_CLASSES: readonly AuthTokenClass[];
@@ -116,6 +119,9 @@ export function resolveSettings(options: Partial<AuthModuleOptions>): ResolvedSe
   if (headerTypes.length === 0 || headerTypes.some((t) => !/^\S+$/.test(t))) {
     throw new SettingsError('AUTH_HEADER_TYPES', 'expected one or more words without spaces');
   }
+  if (!AUTHENTICATION_CLASSES.includes(s.AUTHENTICATION_CLASS)) {
+    throw new SettingsError('AUTHENTICATION_CLASS', `expected one of ${AUTHENTICATION_CLASSES.join(', ')}`);
+  }
   const tokenClasses = [...s.AUTH_TOKEN_CLASSES];
   if (tokenClasses.length === 0 || tokenClasses.some((c) => !TOKEN_CLASSES.includes(c))) {
     throw new SettingsError('AUTH_TOKEN_CLASSES', `expected some of ${TOKEN_CLASSES.join(', ')}`);
@@ -136,6 +142,7 @@ export function resolveSettings(options: Partial<AuthModuleOptions>): ResolvedSe
     LEEWAY: parseDuration(s.LEEWAY, 'LEEWAY'),
     AUTH_HEADER_TYPES: Object.freeze(headerTypes),
     AUTH_HEADER_NAME: headerName(s.AUTH_HEADER_NAME),
+    AUTHENTICATION_CLASS: s.AUTHENTICATION_CLASS,
     USER_ID_FIELD: nonEmpty('USER_ID_FIELD', s.USER_ID_FIELD),
     USER_ID_CLAIM: nonEmpty('USER_ID_CLAIM', s.USER_ID_CLAIM),
     AUTH_TOKEN_CLASSES: Object.freeze(tokenClasses),

@@ -3,9 +3,11 @@ export { AuthModule } from './auth.module.js';
 export { AUTH_OPTIONS, type AuthModuleExtras } from './auth.module-definition.js';
 export {
   ALGORITHMS,
+  AUTHENTICATION_CLASSES,
   SIMPLE_JWT_DEFAULTS,
   TOKEN_CLASSES,
   type Algorithm,
+  type AuthenticationClass,
   type AuthModuleOptions,
   type AuthTokenClass,
   type Duration,
@@ -19,6 +21,7 @@ export { JwtStrategy } from './authentication/jwt.strategy.js';
 export { UserResolver } from './authentication/user-resolver.service.js';
 export { USER_STORE, type UserStore } from './authentication/user-store.js';
 export { CurrentUser } from './authentication/current-user.decorator.js';
+export { TokenUser } from './authentication/token-user.js';
 
 export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';
 export { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';

@@ -71,6 +71,7 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
       LEEWAY: read('JWT_LEEWAY'),
       AUTH_HEADER_TYPES: read('JWT_AUTH_HEADER_TYPES'),
       AUTH_HEADER_NAME: read('JWT_AUTH_HEADER_NAME'),
+      AUTHENTICATION_CLASS: read('JWT_AUTHENTICATION_CLASS'),
       USER_ID_FIELD: read('JWT_USER_ID_FIELD'),
       USER_ID_CLAIM: read('JWT_USER_ID_CLAIM'),
       AUTH_TOKEN_CLASSES: read('JWT_AUTH_TOKEN_CLASSES'),

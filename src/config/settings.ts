@@ -1,4 +1,4 @@
-import { ALGORITHMS, TOKEN_CLASSES } from '../auth/index.js';
+import { ALGORITHMS, AUTHENTICATION_CLASSES, TOKEN_CLASSES } from '../auth/index.js';
 import { USER_ID_FIELDS } from '../users/users.service.js';
 import { bool, bytes, duration, integer, list, oneOf, someOf, text, type Parser } from './parsers.js';
 
@@ -42,6 +42,7 @@ export const SETTINGS = {
   JWT_LEEWAY: setting('JWT_LEEWAY', '0', 'Clock skew allowed when checking exp, nbf and iat', duration),
   JWT_AUTH_HEADER_TYPES: setting('JWT_AUTH_HEADER_TYPES', 'Bearer', 'Comma-separated Authorization schemes accepted (case-sensitive)', list),
   JWT_AUTH_HEADER_NAME: setting('JWT_AUTH_HEADER_NAME', 'HTTP_AUTHORIZATION', 'Header carrying the token, as Django names it (HTTP_X_TOKEN) or plainly (X-Token)', text),
+  JWT_AUTHENTICATION_CLASS: setting('JWT_AUTHENTICATION_CLASS', 'JWTAuthentication', 'JWTAuthentication loads the user on every request; JWTStatelessUserAuthentication trusts the token (no lookup)', oneOf(AUTHENTICATION_CLASSES)),
   JWT_USER_ID_FIELD: setting('JWT_USER_ID_FIELD', 'id', `User field put into tokens: ${USER_ID_FIELDS.join(' or ')}`, oneOf(USER_ID_FIELDS)),
   JWT_USER_ID_CLAIM: setting('JWT_USER_ID_CLAIM', 'user_id', 'Claim carrying the user id', text),
   JWT_AUTH_TOKEN_CLASSES: setting('JWT_AUTH_TOKEN_CLASSES', 'AccessToken', `Token classes accepted as bearer tokens: ${TOKEN_CLASSES.join(', ')}`, someOf(TOKEN_CLASSES)),

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { CurrentUser } from '../auth/index.js';
-import { toUserView, type User, type UserView } from './user.entity.js';
+import { CurrentUser, TokenUser } from '../auth/index.js';
+import { toTokenUserView, toUserView, type TokenUserView, type User, type UserView } from './user.entity.js';
 import { UserViewDto } from './user-view.dto.js';
 
 @ApiTags('users')
@@ -9,10 +9,13 @@ import { UserViewDto } from './user-view.dto.js';
 @Controller('api/me')
 export class MeController {
   @Get('/')
-  @ApiOperation({ summary: 'The user the access token belongs to' })
+  @ApiOperation({
+    summary: 'The user the access token belongs to',
+    description: 'With JWT_AUTHENTICATION_CLASS=JWTStatelessUserAuthentication: only what the token says (id, username, is_staff, is_superuser, is_active).',
+  })
   @ApiOkResponse({ type: UserViewDto })
   @ApiUnauthorizedResponse({ description: 'No token, or a token that is not valid' })
-  me(@CurrentUser() user: User): UserView {
-    return toUserView(user);
+  me(@CurrentUser() user: User | TokenUser): UserView | TokenUserView {
+    return user instanceof TokenUser ? toTokenUserView(user) : toUserView(user);
   }
 }

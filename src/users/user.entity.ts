@@ -66,3 +66,16 @@ export function toUserView(user: User): UserView {
     date_joined: user.dateJoined.toISOString(),
   };
 }
+
+/** What the stateless mode knows of a user: only what the token says (SimpleJWT's TokenUser). */
+export interface TokenUserView {
+  id: string | number;
+  username: string;
+  is_staff: boolean;
+  is_superuser: boolean;
+  is_active: true;
+}
+
+export function toTokenUserView(user: { id: string | number; username: string; isStaff: boolean; isSuperuser: boolean }): TokenUserView {
+  return { id: user.id, username: user.username, is_staff: user.isStaff, is_superuser: user.isSuperuser, is_active: true };
+}

@@ -3,6 +3,7 @@ import { AUTH_OPTIONS } from '../auth.module-definition.js';
 import type { AuthModuleOptions } from '../auth.options.js';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
 import type { Claims } from '../tokens/token-types.js';
+import { TokenUser } from './token-user.js';
 import { USER_STORE, type UserStore } from './user-store.js';
 
 /** Finds the user a token names, and applies USER_AUTHENTICATION_RULE. */
@@ -28,19 +29,22 @@ export class UserResolver {
    * object) names nobody: never coerced, so `user_id: true` cannot log in as user 1.
    */
   async userOf(claims: Claims): Promise<object | null> {
+    if (!this.isIdValue(claims)) return null;
+    return this.users.findByIdField(this.settings.USER_ID_FIELD, claims[this.settings.USER_ID_CLAIM] as string | number);
+  }
+
+  /** Whether the user id claim holds something that can be an id: a finite number or a string. */
+  isIdValue(claims: Claims): boolean {
     const id = claims[this.settings.USER_ID_CLAIM];
-    if (typeof id === 'number' ? Number.isFinite(id) : typeof id === 'string') {
-      return this.users.findByIdField(this.settings.USER_ID_FIELD, id as string | number);
-    }
-    return null;
+    return typeof id === 'number' ? Number.isFinite(id) : typeof id === 'string';
   }
 
   /** USER_AUTHENTICATION_RULE: by default, the user is active. */
   isAllowed(user: object): boolean {
-    return this.rule(user);
+    return user instanceof TokenUser || this.rule(user);
   }
 
   isStaff(user: object): boolean {
-    return this.users.isStaff(user);
+    return user instanceof TokenUser ? user.isStaff : this.users.isStaff(user);
   }
 }
