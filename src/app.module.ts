@@ -23,7 +23,11 @@ export class AppModule {
         AuthModule.forRootAsync({
           imports: [UsersModule],
           inject: [UsersService],
-          useFactory: (users: UsersService) => ({ ...config.jwt, userStore: users }),
+          useFactory: (users: UsersService) => ({
+            ...config.jwt,
+            DEFAULT_PERMISSION_CLASSES: config.defaultPermissionClasses,
+            userStore: users,
+          }),
           path: config.tokenPath,
           slidingTokens: config.slidingTokens,
         }),

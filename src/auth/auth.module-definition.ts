@@ -7,7 +7,7 @@ export interface AuthModuleExtras {
   path: string;
   /** Also mount `{path}/sliding/` and `{path}/sliding/refresh/`. @default false */
   slidingTokens: boolean;
-  /** Guard every route: authentication, then permissions (DRF's defaults). @default true */
+  /** Guard every route: authentication, permissions, then throttles (DRF's APIView.initial). @default true */
   globalGuards: boolean;
   /** Write every error in DRF's shape. @default true */
   errorFilter: boolean;

@@ -21,6 +21,7 @@ import { BlacklistRepository } from './blacklist/blacklist.repository.js';
 import { DrfExceptionFilter } from './errors/drf-exception.filter.js';
 import { PermissionResolver } from './permissions/permission-resolver.service.js';
 import { PermissionsGuard } from './permissions/permissions.guard.js';
+import { ThrottleGuard } from './throttling/throttle.guard.js';
 import { SlidingTokenController, TokenController } from './tokens/token.controller.js';
 import { TokenIssuer } from './tokens/token-issuer.service.js';
 import { TokenService } from './tokens/token.service.js';
@@ -36,6 +37,7 @@ const EXPORTS = [
   PermissionResolver,
   AuthenticationGuard,
   PermissionsGuard,
+  ThrottleGuard,
   DrfExceptionFilter,
 ];
 
@@ -78,6 +80,7 @@ const EXPORTS = [
     PermissionResolver,
     AuthenticationGuard,
     PermissionsGuard,
+    ThrottleGuard,
     DrfExceptionFilter,
   ],
   exports: EXPORTS,
@@ -96,9 +99,11 @@ function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>)
   const extras = { ...AUTH_EXTRAS_DEFAULTS, ...stripUndefined(given) };
   const providers: Provider[] = [...(definition.providers ?? [])];
   if (extras.globalGuards) {
-    // Global guards run in this order: who is asking, then whether they may.
+    // Global guards run in this order, as DRF's APIView.initial: who is asking, whether they
+    // may, and whether they are asking too often.
     providers.push({ provide: APP_GUARD, useExisting: AuthenticationGuard });
     providers.push({ provide: APP_GUARD, useExisting: PermissionsGuard });
+    providers.push({ provide: APP_GUARD, useExisting: ThrottleGuard });
   }
   if (extras.errorFilter) providers.push({ provide: APP_FILTER, useExisting: DrfExceptionFilter });
   const controllers: Type[] = [mounted(TokenController, extras.path)];

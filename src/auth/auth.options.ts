@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { UserStore } from './authentication/user-store.js';
 import type { PermissionClass } from './permissions/permission.js';
+import type { ThrottleStore } from './throttling/throttle-store.js';
 
 /** A lifetime in seconds, or a string such as `'90s'`, `'15m'`, `'12h'`, `'7d'`. */
 export type Duration = number | string;
@@ -79,6 +80,15 @@ export interface SimpleJwtSettings {
    * @default '30s'
    */
   REFRESH_TOKEN_REUSE_GRACE: Duration;
+  /**
+   * DRF's DEFAULT_THROTTLE_RATES, scope → `N/second|minute|hour|day`: `anon` limits anonymous
+   * requests per address, `user` authenticated ones per user, others the routes of that
+   * `@ThrottleScope()` (the token endpoints use `token`). None by default, as in DRF.
+   * @default {}
+   */
+  DEFAULT_THROTTLE_RATES: Record<string, string>;
+  /** DRF's NUM_PROXIES: how many proxies in front add to X-Forwarded-For (0: use the socket address). @default 0 */
+  NUM_PROXIES: number;
 }
 
 export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'>> = Object.freeze({
@@ -104,6 +114,8 @@ export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'
   SLIDING_TOKEN_LIFETIME: '5m',
   SLIDING_TOKEN_REFRESH_LIFETIME: '1d',
   REFRESH_TOKEN_REUSE_GRACE: '30s',
+  DEFAULT_THROTTLE_RATES: {},
+  NUM_PROXIES: 0,
 } satisfies Omit<SimpleJwtSettings, 'SIGNING_KEY'>);
 
 /** What `AuthModule.forRoot()` (or the factory of `forRootAsync()`) takes. */
@@ -118,4 +130,6 @@ export interface AuthModuleOptions<TUser extends object = object>
   USER_AUTHENTICATION_RULE?: (user: TUser) => boolean;
   /** DRF's DEFAULT_PERMISSION_CLASSES: what a route without `@Permissions()` needs. @default [IsAuthenticated] */
   DEFAULT_PERMISSION_CLASSES?: PermissionClass[];
+  /** Where throttles keep request history; share one across app instances. @default in memory */
+  throttleStore?: ThrottleStore;
 }

@@ -10,6 +10,7 @@ import {
   type AuthTokenClass,
   type Duration,
 } from './auth.options.js';
+import { parseRate, type ThrottleRates } from './throttling/throttle-rates.js';
 
 /** Injection token of the resolved settings (SimpleJWT's `api_settings`). */
 export const SIMPLE_JWT = Symbol('SIMPLE_JWT');
@@ -42,6 +43,8 @@ export interface ResolvedSettings {
   readonly SLIDING_TOKEN_LIFETIME: number;
   readonly SLIDING_TOKEN_REFRESH_LIFETIME: number;
   readonly REFRESH_TOKEN_REUSE_GRACE: number;
+  readonly DEFAULT_THROTTLE_RATES: ThrottleRates;
+  readonly NUM_PROXIES: number;
 }
 
 /** A setting with a value it cannot take; the message names the setting. */
@@ -152,7 +155,26 @@ export function resolveSettings(options: Partial<AuthModuleOptions>): ResolvedSe
     SLIDING_TOKEN_LIFETIME: parseDuration(s.SLIDING_TOKEN_LIFETIME, 'SLIDING_TOKEN_LIFETIME'),
     SLIDING_TOKEN_REFRESH_LIFETIME: parseDuration(s.SLIDING_TOKEN_REFRESH_LIFETIME, 'SLIDING_TOKEN_REFRESH_LIFETIME'),
     REFRESH_TOKEN_REUSE_GRACE: parseDuration(s.REFRESH_TOKEN_REUSE_GRACE, 'REFRESH_TOKEN_REUSE_GRACE'),
+    DEFAULT_THROTTLE_RATES: throttleRates(s.DEFAULT_THROTTLE_RATES),
+    NUM_PROXIES: numProxies(s.NUM_PROXIES),
   });
+}
+
+function throttleRates(rates: Record<string, string>): ThrottleRates {
+  const parsed: Record<string, ReturnType<typeof parseRate>> = {};
+  for (const [scope, rate] of Object.entries(rates)) {
+    try {
+      parsed[scope] = parseRate(rate);
+    } catch (error) {
+      throw new SettingsError('DEFAULT_THROTTLE_RATES', `${scope}: ${(error as Error).message}`);
+    }
+  }
+  return Object.freeze(parsed);
+}
+
+function numProxies(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new SettingsError('NUM_PROXIES', 'expected a whole number, 0 or more');
+  return value;
 }
 
 /** The entries of `value` that are not undefined, so defaults are not overwritten by them. */

@@ -46,6 +46,11 @@ export { PermissionResolver } from './permissions/permission-resolver.service.js
 export { Permissions, PERMISSIONS_METADATA, Public } from './permissions/permissions.decorator.js';
 export { PermissionsGuard } from './permissions/permissions.guard.js';
 
+export { parseRate, parseRates, type Rate, type ThrottleRates } from './throttling/throttle-rates.js';
+export { MemoryThrottleStore, type ThrottleStore } from './throttling/throttle-store.js';
+export { ThrottleScope, THROTTLE_SCOPE_METADATA } from './throttling/throttle-scope.decorator.js';
+export { ThrottleGuard } from './throttling/throttle.guard.js';
+
 export { TokenController, SlidingTokenController } from './tokens/token.controller.js';
 export { TokenIssuer } from './tokens/token-issuer.service.js';
 export { TokenService, isWellFormed, newJti } from './tokens/token.service.js';

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { SimpleJwtSettings } from '../auth/index.js';
+import type { PermissionClass, SimpleJwtSettings } from '../auth/index.js';
 import { ConfigError, SettingProblem } from './config-error.js';
 import { SETTINGS, type SettingName, type SettingValue } from './settings.js';
 
@@ -20,6 +20,7 @@ export interface AppConfig {
   readonly openApiPath: string | null;
   /** SimpleJWT's settings under their own names; SIGNING_KEY may still be empty (see signing-key.ts). */
   readonly jwt: SimpleJwtSettings;
+  readonly defaultPermissionClasses: PermissionClass[];
   readonly tokenPath: string;
   readonly slidingTokens: boolean;
 }
@@ -81,7 +82,10 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
       SLIDING_TOKEN_LIFETIME: read('JWT_SLIDING_TOKEN_LIFETIME'),
       SLIDING_TOKEN_REFRESH_LIFETIME: read('JWT_SLIDING_TOKEN_REFRESH_LIFETIME'),
       REFRESH_TOKEN_REUSE_GRACE: read('JWT_REFRESH_TOKEN_REUSE_GRACE'),
+      DEFAULT_THROTTLE_RATES: read('THROTTLE_RATES'),
+      NUM_PROXIES: read('NUM_PROXIES'),
     },
+    defaultPermissionClasses: read('DEFAULT_PERMISSION_CLASSES'),
     tokenPath: trimSlashes(read('JWT_TOKEN_PATH')),
     slidingTokens: read('JWT_SLIDING_TOKENS'),
   };

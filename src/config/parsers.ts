@@ -1,4 +1,13 @@
-import { parseDuration, SettingsError } from '../auth/index.js';
+import {
+  AllowAny,
+  IsAdminUser,
+  IsAuthenticated,
+  IsAuthenticatedOrReadOnly,
+  parseDuration,
+  parseRates,
+  SettingsError,
+  type PermissionClass,
+} from '../auth/index.js';
 import { SettingProblem } from './config-error.js';
 
 export type Parser<T> = (raw: string) => T;
@@ -62,3 +71,26 @@ export function someOf<T extends string>(values: readonly T[]): Parser<T[]> {
     return items as T[];
   };
 }
+
+const BUILTIN_PERMISSIONS: Record<string, PermissionClass> = { AllowAny, IsAuthenticated, IsAdminUser, IsAuthenticatedOrReadOnly };
+
+/** Built-in permission classes by name, all of which must allow. */
+export const permissionClasses: Parser<PermissionClass[]> = (raw) => {
+  const names = list(raw);
+  const unknown = names.filter((name) => !(name in BUILTIN_PERMISSIONS));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new SettingProblem(`expected a comma-separated list of ${Object.keys(BUILTIN_PERMISSIONS).join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return names.map((name) => BUILTIN_PERMISSIONS[name]);
+};
+
+/** THROTTLE_RATES as DRF's DEFAULT_THROTTLE_RATES dict (scope → 'N/period'); `off` is none. */
+export const rates: Parser<Record<string, string>> = (raw) => {
+  try {
+    parseRates(raw);
+  } catch (error) {
+    throw new SettingProblem((error as Error).message);
+  }
+  if (raw.trim().toLowerCase() === 'off') return {};
+  return Object.fromEntries(raw.split(',').map((pair) => pair.split('=').map((part) => part.trim()) as [string, string]));
+};

@@ -1,6 +1,6 @@
-import { ALGORITHMS, AUTHENTICATION_CLASSES, TOKEN_CLASSES } from '../auth/index.js';
+import { ALGORITHMS, AUTHENTICATION_CLASSES, parseRates, TOKEN_CLASSES } from '../auth/index.js';
 import { USER_ID_FIELDS } from '../users/users.service.js';
-import { bool, bytes, duration, integer, list, oneOf, someOf, text, type Parser } from './parsers.js';
+import { bool, bytes, duration, integer, list, oneOf, permissionClasses, rates, someOf, text, type Parser } from './parsers.js';
 
 export interface Setting<T = unknown> {
   /** The environment variable. */
@@ -27,6 +27,9 @@ export const SETTINGS = {
   DATABASE_POOL_SIZE: setting('DATABASE_POOL_SIZE', '10', 'Most connections the app holds open to PostgreSQL', integer(1, 1000)),
   DATABASE_MIGRATE_ON_START: setting('DATABASE_MIGRATE_ON_START', 'auto', 'Apply pending migrations at start: true, false, or auto (only for the embedded database)', oneOf(['auto', 'true', 'false'] as const)),
   DATA_DIR: setting('DATA_DIR', '.data', 'Where the embedded PostgreSQL and the development signing key live', text),
+  DEFAULT_PERMISSION_CLASSES: setting('DEFAULT_PERMISSION_CLASSES', 'IsAuthenticated', "What a route without @Permissions() needs (DRF's setting): comma-separated AllowAny, IsAuthenticated, IsAdminUser, IsAuthenticatedOrReadOnly", permissionClasses),
+  THROTTLE_RATES: setting('THROTTLE_RATES', 'anon=100/minute,user=1000/minute,token=20/minute', "DRF's DEFAULT_THROTTLE_RATES as scope=N/period pairs (second, minute, hour, day); off for none", rates),
+  NUM_PROXIES: setting('NUM_PROXIES', '0', 'Proxies in front that append to X-Forwarded-For; 0 throttles by the socket address', integer(0, 100)),
   OPENAPI_PATH: setting('OPENAPI_PATH', 'api/docs', 'Where the OpenAPI explorer is served (its JSON at <path>-json); "off" for none', text),
 
   JWT_ACCESS_TOKEN_LIFETIME: setting('JWT_ACCESS_TOKEN_LIFETIME', '15m', 'How long an access token is valid (seconds, or 90s, 15m, 12h, 7d)', duration),

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MESSAGES } from '../auth/index.js';
 
 /**
@@ -19,4 +20,13 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * What Fastify's router rejects before any hook runs. A URL with broken percent-encoding matches
+ * no route, as Django would find none: 404. Anything else is a malformed request: 400.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const [status, detail] = error.code === 'FST_ERR_BAD_URL' ? [404, MESSAGES.notFound] : [400, MESSAGES.malformedRequest];
+  void reply.code(status).send({ detail });
 }

@@ -5,7 +5,7 @@ import { AuthenticationGuard, DrfExceptionFilter, PermissionsGuard } from '../au
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { installBodyParser } from './body-parser.js';
-import { clientErrorHandler } from './client-errors.js';
+import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
 import { installMethodNotAllowed } from './method-not-allowed.js';
 import { setupOpenApi } from './openapi.js';
 import { routeTable } from './route-table.js';
@@ -24,6 +24,7 @@ export async function createApp(
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: config.bodyLimit,
     clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
     return503OnClosing: true,
     logger: false,
   });

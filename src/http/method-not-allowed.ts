@@ -6,6 +6,8 @@ import type { RouteEntry } from './route-table.js';
 
 /** DRF's order of methods in an Allow header (its http_method_names). */
 const ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+/** Methods no route serves, refused with 405 like any other missing one. */
+const NEVER_SERVED = ['TRACE'];
 
 /** The Allow header of a path served for `methods`: HEAD beside GET, and OPTIONS always. */
 export function allowHeader(methods: Iterable<string>): string[] {
@@ -34,7 +36,7 @@ export function installMethodNotAllowed(fastify: FastifyInstance, routes: RouteE
     if (served.has('ALL')) continue;
     const allow = allowHeader(served);
     const judge = entries[0];
-    const missing = ORDER.filter((m) => !allow.includes(m));
+    const missing = [...ORDER.filter((m) => !allow.includes(m)), ...NEVER_SERVED];
     const handler = (options: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
       try {
         const context = new RouteContext([request, reply], judge.controller, judge.handler);

@@ -32,7 +32,8 @@ export async function startApp(
   logger: LoggerService | LogLevel[] = ['fatal'],
 ): Promise<TestApp> {
   const config = withSigningKey(
-    loadConfig({ NODE_ENV: 'test', JWT_SIGNING_KEY: SIGNING_KEY, OPENAPI_PATH: 'off', ...env }),
+    // Specs hammer the API from one address: throttling is off unless a spec turns it on.
+    loadConfig({ NODE_ENV: 'test', JWT_SIGNING_KEY: SIGNING_KEY, OPENAPI_PATH: 'off', THROTTLE_RATES: 'off', ...env }),
   );
   const dbUrl = databaseUrl ?? (await freshDatabase());
   const app = await createApp(config, dbUrl, { logger });

@@ -7,20 +7,22 @@ import { MESSAGES } from './messages.js';
 /** What a client sees for an error that is not one of ours: a status and a DRF-shaped body. */
 export function toApiException(error: unknown): ApiException {
   if (error instanceof ApiException) return error;
-  if (error instanceof HttpException) {
-    const status = error.getStatus();
-    if (status === 404) return new ApiException(404, { detail: MESSAGES.notFound });
-    if (status < 500) return new ApiException(status, { detail: httpMessage(error) });
-    return serverError();
+  // Nest's HttpExceptions, and errors raised by Fastify itself (which carry a statusCode).
+  const status =
+    error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return serverError();
+  if (status === 404) return new ApiException(404, { detail: MESSAGES.notFound });
+  if (status === 413) return new ApiException(413, { detail: MESSAGES.requestTooLarge });
+  if (error instanceof HttpException && !isFrameworkError(error)) {
+    return new ApiException(status, { detail: httpMessage(error) });
   }
-  // Errors raised by Fastify itself (body limit, content-type, malformed URL) carry a statusCode.
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    if (status === 413) return new ApiException(413, { detail: MESSAGES.requestTooLarge });
-    if (status === 404) return new ApiException(404, { detail: MESSAGES.notFound });
-    return new ApiException(status, { detail: MESSAGES.malformedRequest });
-  }
-  return serverError();
+  return new ApiException(status, { detail: MESSAGES.malformedRequest });
+}
+
+/** Nest wraps Fastify's own errors (FST_...) in HttpExceptions; their wording is not DRF's. */
+function isFrameworkError(error: HttpException): boolean {
+  const cause = error.cause as { code?: unknown } | undefined;
+  return typeof cause?.code === 'string' && cause.code.startsWith('FST_');
 }
 
 function serverError(): ApiException {

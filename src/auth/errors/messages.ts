@@ -35,6 +35,8 @@ export const MESSAGES = {
   mayNotBeBlank: 'This field may not be blank.',
   notAValidString: 'Not a valid string.',
   maxLength: (n: number) => `Ensure this field has no more than ${n} characters.`,
+  nullCharacters: 'Null characters are not allowed.',
+  surrogateCharacters: (codePoint: string) => `Surrogate characters are not allowed: ${codePoint}.`,
   expectedDictionary: (type: string) => `Invalid data. Expected a dictionary, but got ${type}.`,
   noDataProvided: 'No data provided',
   // ours

@@ -7,6 +7,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Public } from '../permissions/permissions.decorator.js';
+import { ThrottleScope } from '../throttling/throttle-scope.decorator.js';
 import { DrfValidationPipe } from '../validation/drf-validation.pipe.js';
 import {
   DetailResponse,
@@ -28,6 +29,7 @@ import { TokenIssuer } from './token-issuer.service.js';
  */
 @ApiTags('token')
 @Public()
+@ThrottleScope('token')
 @UsePipes(DrfValidationPipe)
 @ApiUnauthorizedResponse({ type: DetailResponse, description: 'Bad credentials or an unusable token' })
 @ApiBadRequestResponse({ description: 'Field errors, e.g. {"username": ["This field is required."]}' })
@@ -70,6 +72,7 @@ export class TokenController {
 /** SimpleJWT's sliding-token views; mounted only with the `slidingTokens` option. */
 @ApiTags('token')
 @Public()
+@ThrottleScope('token')
 @UsePipes(DrfValidationPipe)
 @ApiUnauthorizedResponse({ type: DetailResponse })
 export class SlidingTokenController {

@@ -2,7 +2,7 @@ import { Injectable, type ArgumentMetadata, type PipeTransform, type Type } from
 import { validate } from 'class-validator';
 import { ValidationFailed } from '../errors/exceptions.js';
 import { MESSAGES } from '../errors/messages.js';
-import { fieldsOf, toCharValue } from './fields.js';
+import { fieldsOf, MESSAGE_SEPARATOR, toCharValue } from './fields.js';
 import { UnreadableBody } from './unreadable-body.js';
 
 /** Python's name for a JSON value's type, as DRF's "Expected a dictionary" message shows it. */
@@ -40,7 +40,9 @@ export class DrfValidationPipe implements PipeTransform {
     const failures = await validate(instance, { forbidUnknownValues: false });
     if (failures.length > 0) {
       const errors: Record<string, string[]> = {};
-      const byField = new Map(failures.map((f) => [f.property, Object.values(f.constraints ?? {})]));
+      const byField = new Map(
+        failures.map((f) => [f.property, Object.values(f.constraints ?? {}).flatMap((m) => m.split(MESSAGE_SEPARATOR))]),
+      );
       for (const { name } of fields) {
         const messages = byField.get(name);
         if (messages?.length) errors[name] = messages;

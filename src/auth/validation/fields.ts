@@ -15,6 +15,9 @@ export interface CharFieldOptions {
 
 const FIELDS = Symbol('drfFields');
 
+/** Joins one field's messages inside class-validator's single message. */
+export const MESSAGE_SEPARATOR = '\u0000';
+
 interface FieldSpec {
   readonly name: string;
   readonly options: Required<Omit<CharFieldOptions, 'maxLength'>> & { maxLength?: number };
@@ -25,16 +28,42 @@ export function fieldsOf(type: object): readonly FieldSpec[] {
   return (Reflect.getMetadata(FIELDS, type) as FieldSpec[] | undefined) ?? [];
 }
 
-/** The first DRF CharField complaint about a raw value, or null when it is acceptable. */
-export function charFieldError(value: unknown, options: FieldSpec['options']): string | null {
-  if (value === undefined) return options.required ? MESSAGES.required : null;
-  if (value === null) return options.allowNull ? null : MESSAGES.mayNotBeNull;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * DRF CharField's complaints about a raw value, none when it is acceptable: the first of
+ * required / null / type / blank, else every validator's (length, NUL, lone surrogates).
+ */
+export function charFieldErrors(value: unknown, options: FieldSpec['options']): string[] {
+  if (value === undefined) return options.required ? [MESSAGES.required] : [];
+  if (value === null) return options.allowNull ? [] : [MESSAGES.mayNotBeNull];
   if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
-    return MESSAGES.notAValidString;
+    return [MESSAGES.notAValidString];
   }
   const text = toCharValue(value, options.trim);
-  if (text === '' && !options.allowBlank) return MESSAGES.mayNotBeBlank;
-  if (options.maxLength !== undefined && [...text].length > options.maxLength) return MESSAGES.maxLength(options.maxLength);
+  if (text === '') return options.allowBlank ? [] : [MESSAGES.mayNotBeBlank];
+  const errors: string[] = [];
+  if (options.maxLength !== undefined && [...text].length > options.maxLength) errors.push(MESSAGES.maxLength(options.maxLength));
+  if (text.includes('\0')) errors.push(MESSAGES.nullCharacters);
+  const surrogate = loneSurrogate(text);
+  if (surrogate !== null) errors.push(MESSAGES.surrogateCharacters(surrogate));
+  return errors;
+}
+
+/** The first unpaired UTF-16 surrogate, as DRF names it (U+D800), or null. */
+function loneSurrogate(text: string): string | null {
+  if (!SURROGATE.test(text)) return null;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    if (code >= 0xd800 && code <= 0xdfff) return `U+${code.toString(16).toUpperCase()}`;
+  }
   return null;
 }
 
@@ -59,8 +88,9 @@ export function CharField(options: CharFieldOptions = {}): PropertyDecorator {
   const validate = ValidateBy({
     name: 'drfCharField',
     validator: {
-      validate: (value: unknown) => charFieldError(value, spec) === null,
-      defaultMessage: (args?: ValidationArguments) => charFieldError(args?.value, spec) ?? '',
+      validate: (value: unknown) => charFieldErrors(value, spec).length === 0,
+      // Several messages travel as one, split again by DrfValidationPipe.
+      defaultMessage: (args?: ValidationArguments) => charFieldErrors(args?.value, spec).join(MESSAGE_SEPARATOR),
     },
   });
   return (target: object, property: string | symbol) => {

@@ -1,0 +1,9 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const THROTTLE_SCOPE_METADATA = 'simple-jwt:throttle-scope';
+
+/**
+ * DRF's `throttle_scope`: requests to this controller or handler are also limited by the rate of
+ * `scope` in THROTTLE_RATES (per user when authenticated, per client address otherwise).
+ */
+export const ThrottleScope = (scope: string) => SetMetadata(THROTTLE_SCOPE_METADATA, scope);

@@ -1,0 +1,82 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext, type OnModuleDestroy } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AUTH_OPTIONS } from '../auth.module-definition.js';
+import type { AuthModuleOptions } from '../auth.options.js';
+import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { USER_STORE, type UserStore } from '../authentication/user-store.js';
+import { TokenUser } from '../authentication/token-user.js';
+import { Throttled } from '../errors/exceptions.js';
+import { MemoryThrottleStore, type ThrottleStore } from './throttle-store.js';
+import { THROTTLE_SCOPE_METADATA } from './throttle-scope.decorator.js';
+
+interface ThrottledRequest {
+  user?: object | null;
+  ip?: string;
+  headers: Record<string, string | string[] | undefined>;
+  socket?: { remoteAddress?: string };
+  raw?: { socket?: { remoteAddress?: string } };
+}
+
+/**
+ * The third global guard (DRF's check_throttles), after authentication and permissions:
+ * AnonRateThrottle (`anon`, anonymous requests, per client address), UserRateThrottle (`user`,
+ * authenticated requests, per user) and ScopedRateThrottle (a route's `@ThrottleScope()`).
+ * Over a rate: 429 with Retry-After, the longest wait of the throttles that refused.
+ */
+@Injectable()
+export class ThrottleGuard implements CanActivate, OnModuleDestroy {
+  private readonly store: ThrottleStore;
+  private readonly numProxies: number;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(SIMPLE_JWT) private readonly settings: ResolvedSettings,
+    @Inject(USER_STORE) private readonly users: UserStore,
+    @Inject(AUTH_OPTIONS) options: AuthModuleOptions,
+  ) {
+    this.store = options.throttleStore ?? new MemoryThrottleStore();
+    this.numProxies = settings.NUM_PROXIES;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rates = this.settings.DEFAULT_THROTTLE_RATES;
+    if (Object.keys(rates).length === 0) return true;
+    const request = context.switchToHttp().getRequest<ThrottledRequest>();
+    const user = request.user ?? null;
+    const ident = user === null ? `ip:${this.clientAddress(request)}` : `user:${this.userId(user)}`;
+    const scopes: string[] = [user === null ? 'anon' : 'user'];
+    const scope = this.reflector.getAllAndOverride<string | undefined>(THROTTLE_SCOPE_METADATA, [context.getHandler(), context.getClass()]);
+    if (scope !== undefined) scopes.push(scope);
+    const now = Date.now() / 1000;
+    let wait: number | null = null;
+    for (const name of scopes) {
+      const rate = rates[name];
+      if (rate === undefined) continue;
+      const refused = await this.store.hit(`throttle_${name}_${ident}`, rate.requests, rate.seconds, now);
+      if (refused !== null) wait = Math.max(wait ?? 0, refused);
+    }
+    if (wait !== null) throw new Throttled(wait);
+    return true;
+  }
+
+  onModuleDestroy(): void {
+    (this.store as { close?: () => void }).close?.();
+  }
+
+  /**
+   * DRF's get_ident with NUM_PROXIES: the socket's address, or with N proxies in front the
+   * address the Nth-last proxy saw (X-Forwarded-For is trusted no further than that).
+   */
+  protected clientAddress(request: ThrottledRequest): string {
+    const remote = request.raw?.socket?.remoteAddress ?? request.socket?.remoteAddress ?? request.ip ?? '';
+    const header = request.headers['x-forwarded-for'];
+    const xff = Array.isArray(header) ? header.join(',') : header;
+    if (this.numProxies === 0 || !xff) return remote;
+    const addresses = xff.split(',');
+    return addresses[addresses.length - Math.min(this.numProxies, addresses.length)].trim();
+  }
+
+  protected userId(user: object): string {
+    return user instanceof TokenUser ? String(user.id) : String(this.users.getIdField(user, this.settings.USER_ID_FIELD));
+  }
+}
