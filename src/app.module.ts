@@ -1,19 +1,21 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, DrfValidationPipe } from './auth/index.js';
 import type { AppConfig } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
+import { NotesModule } from './notes/notes.module.js';
 import { UsersModule } from './users/users.module.js';
 import { UsersService } from './users/users.service.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-/** Wires configuration, the database, users, auth and health. */
+/** Wires configuration, the database, users, auth, health and the example notes resource. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+  /** `imports`: more modules to serve beside the app's own (the specs add test controllers). */
+  static register(config: AppConfig, databaseUrl: string, imports: ModuleMetadata['imports'] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -32,6 +34,8 @@ export class AppModule {
           slidingTokens: config.slidingTokens,
         }),
         HealthModule,
+        NotesModule,
+        ...imports,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

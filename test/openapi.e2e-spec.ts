@@ -27,24 +27,44 @@ describe('the OpenAPI explorer', () => {
     expect(res.text).toContain('preauthorizeApiKey');
   });
 
-  it('describes every route, with the bearer lock exactly on protected ones', async () => {
+  it('describes every route, with the bearer lock exactly where an anonymous request is refused', async () => {
     const res = await t.http().get('/api/docs-json');
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
-    expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/health',
-      '/api/me',
-      '/api/token',
-      '/api/token/blacklist',
-      '/api/token/refresh',
-      '/api/token/verify',
-    ]);
-    expect(doc.paths['/api/me'].get.security).toEqual([{ bearer: [] }]);
-    for (const path of ['/api/token', '/api/token/refresh', '/api/token/verify', '/api/token/blacklist']) {
-      expect(doc.paths[path].post.security).toBeUndefined();
+    const locks: Record<string, boolean> = {};
+    for (const [path, item] of Object.entries<Record<string, { security?: unknown }>>(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        locks[`${method.toUpperCase()} ${path}`] = operation.security !== undefined;
+        if (operation.security !== undefined) expect(operation.security).toEqual([{ bearer: [] }]);
+      }
     }
-    expect(doc.paths['/api/health'].get.security).toBeUndefined();
+    expect(locks).toEqual({
+      'POST /api/token': false,
+      'POST /api/token/refresh': false,
+      'POST /api/token/verify': false,
+      'POST /api/token/blacklist': false,
+      'GET /api/health': false,
+      'GET /api/me': true,
+      'GET /api/users': true,
+      'GET /api/notes': false,
+      'POST /api/notes': true,
+      'GET /api/notes/{id}': false,
+      'PUT /api/notes/{id}': true,
+      'PATCH /api/notes/{id}': true,
+      'DELETE /api/notes/{id}': true,
+    });
+  });
+
+  it('follows DEFAULT_PERMISSION_CLASSES for routes without @Permissions()', async () => {
+    const open = await startApp({ OPENAPI_PATH: 'api/docs', DEFAULT_PERMISSION_CLASSES: 'AllowAny' });
+    try {
+      const doc = (await open.http().get('/api/docs-json')).body;
+      expect(doc.paths['/api/me'].get.security).toBeUndefined();
+      expect(doc.paths['/api/users'].get.security).toEqual([{ bearer: [] }]);
+    } finally {
+      await open.close();
+    }
   });
 
   it('documents the request bodies of the token endpoints', async () => {

@@ -42,6 +42,7 @@ export {
   type Permission,
   type PermissionClass,
 } from './permissions/permission.js';
+export { checkObjectPermissions, ObjectPermissions, type ObjectPermissionCheck } from './permissions/object-permissions.js';
 export { PermissionResolver } from './permissions/permission-resolver.service.js';
 export { Permissions, PERMISSIONS_METADATA, Public } from './permissions/permissions.decorator.js';
 export { PermissionsGuard } from './permissions/permissions.guard.js';

@@ -1,12 +1,14 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AUTH_ENTITIES, AUTH_MIGRATIONS } from '../auth/index.js';
+import { CreateNotes1732406500000 } from '../notes/migrations/1732406500000-create-notes.js';
+import { Note } from '../notes/note.entity.js';
 import { User } from '../users/user.entity.js';
 import { CreateAuthUser1732406300000 } from '../users/migrations/1732406300000-create-auth-user.js';
 
-export const ENTITIES = [User, ...AUTH_ENTITIES];
+export const ENTITIES = [User, ...AUTH_ENTITIES, Note];
 
 /** Every migration, in the order their timestamps give. */
-export const MIGRATIONS = [CreateAuthUser1732406300000, ...AUTH_MIGRATIONS];
+export const MIGRATIONS = [CreateAuthUser1732406300000, ...AUTH_MIGRATIONS, CreateNotes1732406500000];
 
 /** TypeORM options for the app: migrations only, never synchronize. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -1,17 +1,20 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import type { LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AuthenticationGuard, DrfExceptionFilter, PermissionsGuard } from '../auth/index.js';
+import { AuthenticationGuard, DrfExceptionFilter, PermissionsGuard, ThrottleGuard } from '../auth/index.js';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { installBodyParser } from './body-parser.js';
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
 import { installMethodNotAllowed } from './method-not-allowed.js';
 import { setupOpenApi } from './openapi.js';
+import { routeLocks, type RouteLocks } from './route-security.js';
 import { routeTable } from './route-table.js';
 
 export interface CreateAppOptions {
   logger?: LoggerService | LogLevel[] | false;
+  /** More modules to serve beside the app's own. */
+  imports?: ModuleMetadata['imports'];
 }
 
 /** The app, configured and initialised but not listening: main.ts and the tests share it. */
@@ -28,7 +31,7 @@ export async function createApp(
     return503OnClosing: true,
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl, options.imports), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: options.logger,
@@ -37,10 +40,13 @@ export async function createApp(
   fastify.decorateRequest('user', null);
   fastify.decorateRequest('auth', null);
   installBodyParser(fastify, config.bodyLimit);
-  if (config.openApiPath !== null) setupOpenApi(app, config.openApiPath);
+  let locks: RouteLocks = new Map();
+  if (config.openApiPath !== null) setupOpenApi(app, config.openApiPath, () => locks);
   await app.init();
-  installMethodNotAllowed(fastify, routeTable(app.get(DiscoveryService)), {
-    guards: [app.get(AuthenticationGuard), app.get(PermissionsGuard)],
+  const routes = routeTable(app.get(DiscoveryService));
+  if (config.openApiPath !== null) locks = await routeLocks(app, routes);
+  installMethodNotAllowed(fastify, routes, {
+    guards: [app.get(AuthenticationGuard), app.get(PermissionsGuard), app.get(ThrottleGuard)],
     filter: app.get(DrfExceptionFilter),
   });
   return app;

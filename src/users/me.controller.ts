@@ -1,11 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentUser, TokenUser } from '../auth/index.js';
 import { toTokenUserView, toUserView, type TokenUserView, type User, type UserView } from './user.entity.js';
 import { UserViewDto } from './user-view.dto.js';
 
 @ApiTags('users')
-@ApiBearerAuth()
 @Controller('api/me')
 export class MeController {
   @Get('/')

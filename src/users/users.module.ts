@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MeController } from './me.controller.js';
+import { UsersController } from './users.controller.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
-  controllers: [MeController],
+  controllers: [MeController, UsersController],
   providers: [UsersService],
   exports: [UsersService],
 })

@@ -1,4 +1,4 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import type { LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
@@ -30,13 +30,14 @@ export async function startApp(
   env: Record<string, string> = {},
   databaseUrl?: string,
   logger: LoggerService | LogLevel[] = ['fatal'],
+  imports: ModuleMetadata['imports'] = [],
 ): Promise<TestApp> {
   const config = withSigningKey(
     // Specs hammer the API from one address: throttling is off unless a spec turns it on.
     loadConfig({ NODE_ENV: 'test', JWT_SIGNING_KEY: SIGNING_KEY, OPENAPI_PATH: 'off', THROTTLE_RATES: 'off', ...env }),
   );
   const dbUrl = databaseUrl ?? (await freshDatabase());
-  const app = await createApp(config, dbUrl, { logger });
+  const app = await createApp(config, dbUrl, { logger, imports });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = (await app.getUrl()).replace('localhost', '127.0.0.1');
   return {

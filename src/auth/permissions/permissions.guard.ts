@@ -49,7 +49,7 @@ export class PermissionsGuard implements CanActivate {
     for (const permission of permissions) {
       if (!(await permission.hasPermission(context))) throw refusal(context, permission);
     }
-    (requestOf(context) as { [REQUEST_PERMISSIONS]?: unknown })[REQUEST_PERMISSIONS] = { context, permissions };
+    (requestOf(context) as { [REQUEST_PERMISSIONS]?: Permission[] })[REQUEST_PERMISSIONS] = permissions;
     return true;
   }
 }

@@ -1,0 +1,21 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { BasePermission, requestOf, SAFE_METHODS, TokenUser } from '../auth/index.js';
+import type { User } from '../users/user.entity.js';
+import type { Note } from './note.entity.js';
+
+/** Anyone may read a note; only its owner, or staff, may change it. An object-level check. */
+@Injectable()
+export class IsOwnerOrStaff extends BasePermission {
+  override hasObjectPermission(context: ExecutionContext, note: Note): boolean {
+    const request = requestOf(context);
+    if (SAFE_METHODS.has(request.method)) return true;
+    const user = request.user as User | TokenUser | null | undefined;
+    if (!user) return false;
+    return user.isStaff || userIdOf(user) === note.ownerId;
+  }
+}
+
+/** The auth_user id of the request's user (a TokenUser carries it as its id claim). */
+export function userIdOf(user: User | TokenUser): number {
+  return user instanceof TokenUser ? Number(user.id) : user.id;
+}
