@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
@@ -108,9 +108,9 @@ async function createsuperuser(args: string[], { users }: Db): Promise<void> {
     if (!username) throw new CliError('You must use --username with --no-input (or set DJANGO_SUPERUSER_USERNAME).');
     if (!password) throw new CliError('Set DJANGO_SUPERUSER_PASSWORD to use --no-input.');
   } else {
-    username ||= await ask('Username: ');
-    email ??= await ask('Email address: ');
-    password ||= await askPassword();
+    username ||= (await prompts().ask('Username: ')).trim();
+    email ??= (await prompts().ask('Email address: ')).trim();
+    password ||= await prompts().password();
   }
   await create(users, { username: username!, password: password!, email, isStaff: true, isSuperuser: true });
   console.log('Superuser created successfully.');
@@ -121,7 +121,7 @@ async function changepassword(args: string[], { users }: Db): Promise<void> {
   const username = positionals[0];
   if (!username) throw new CliError('changepassword needs a username');
   if ((await users.findByUsername(username)) === null) throw new CliError(`user '${username}' does not exist`);
-  const password = values.password ?? (await askPassword());
+  const password = values.password ?? (await prompts().password());
   if (password === '') throw new CliError("Blank passwords aren't allowed.");
   await users.setPassword(username, password);
   console.log(`Password changed successfully for user '${username}'`);
@@ -145,43 +145,60 @@ async function create(users: UsersService, input: Parameters<UsersService['creat
   }
 }
 
-async function ask(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return (await rl.question(question)).trim();
-  } finally {
-    rl.close();
+/**
+ * Answers to prompts, one line each, from a single reader of stdin: piped answers given all at
+ * once are kept for the prompts that follow, and stdin ending before an answer is an error.
+ */
+class Prompter {
+  private muted = false;
+  private readonly rl = createInterface({
+    input: process.stdin,
+    // Echo passes through this stream, so muting it hides what is typed (passwords).
+    output: new Writable({
+      write: (chunk, _encoding, done) => {
+        if (!this.muted) process.stdout.write(chunk);
+        done();
+      },
+    }),
+    terminal: process.stdin.isTTY === true,
+  });
+  private readonly lines = this.rl[Symbol.asyncIterator]();
+
+  async ask(question: string, hidden = false): Promise<string> {
+    process.stdout.write(question);
+    this.muted = hidden;
+    try {
+      const { value, done } = await this.lines.next();
+      if (done) throw new CliError('No answer: the input ended before every question was answered.');
+      return value;
+    } finally {
+      this.muted = false;
+      if (hidden) process.stdout.write('\n');
+    }
+  }
+
+  /** A password, typed twice without echo, as Django's getpass asks for it. */
+  async password(): Promise<string> {
+    const password = await this.ask('Password: ', true);
+    if (password !== (await this.ask('Password (again): ', true))) throw new CliError("Your passwords didn't match.");
+    return password;
+  }
+
+  close(): void {
+    this.rl.close();
   }
 }
 
-/** Reads a password twice without echoing it, as Django's getpass does. */
-async function askPassword(): Promise<string> {
-  const read = async (prompt: string) => {
-    let muted = false;
-    const output = new Writable({
-      write(chunk, _encoding, done) {
-        if (!muted) process.stdout.write(chunk);
-        done();
-      },
-    });
-    const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY });
-    const answer = rl.question(prompt);
-    muted = true;
-    try {
-      return await answer;
-    } finally {
-      rl.close();
-      process.stdout.write('\n');
-    }
-  };
-  const password = await read('Password: ');
-  if (password !== (await read('Password (again): '))) throw new CliError("Error: Your passwords didn't match.");
-  return password;
-}
+let prompter: Prompter | undefined;
+const prompts = () => (prompter ??= new Prompter());
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    prompter?.close();
+    process.exit(code);
+  },
   (error: unknown) => {
+    prompter?.close();
     if (error instanceof CliError || error instanceof ConfigError) {
       console.error(error instanceof CliError ? `Error: ${error.message}` : error.message);
     } else {
