@@ -347,10 +347,8 @@ describe('the HTTP contract', () => {
     });
 
     it.each([
-      ['GET', '/api/token/'],
-      ['DELETE', '/api/token/refresh/'],
-      ['PUT', '/api/token/verify/'],
       ['POST', '/api/health/'],
+      ['DELETE', '/api/health/'],
     ])('on a public route, %s %s with an invalid bearer token is a 401 (authentication first)', async (method, path) => {
       const res = await send(method, path, { headers: { Authorization: `Bearer ${forged}` } });
       expectAnswer(res, 401, INVALID_BEARER);
@@ -358,7 +356,19 @@ describe('the HTTP contract', () => {
     });
 
     it('on a public route, a wrong method with a malformed Authorization header is a 401 bad_authorization_header', async () => {
-      expectAnswer(await send('GET', '/api/token/', { headers: { Authorization: 'Bearer a b' } }), 401, BAD_HEADER);
+      expectAnswer(await send('POST', '/api/health/', { headers: { Authorization: 'Bearer a b' } }), 401, BAD_HEADER);
+    });
+
+    it.each([
+      ['GET', '/api/token/'],
+      ['DELETE', '/api/token/refresh/'],
+      ['PUT', '/api/token/verify/'],
+    ])("%s %s ignores any Authorization header, as SimpleJWT's token views do: 405", async (method, path) => {
+      for (const authorization of [`Bearer ${forged}`, 'Bearer a b']) {
+        const res = await send(method, path, { headers: { Authorization: authorization } });
+        expectAnswer(res, 405, notAllowed(method));
+        expect(res.headers.allow).toBe('POST, OPTIONS');
+      }
     });
   });
 
@@ -431,7 +441,13 @@ describe('the HTTP contract', () => {
     });
 
     it('OPTIONS on a public route with an invalid token is a 401', async () => {
-      expectAnswer(await send('OPTIONS', '/api/token/', { headers: { Authorization: `Bearer ${forged}` } }), 401, INVALID_BEARER);
+      expectAnswer(await send('OPTIONS', '/api/health/', { headers: { Authorization: `Bearer ${forged}` } }), 401, INVALID_BEARER);
+    });
+
+    it('OPTIONS on a token route ignores the Authorization header: 200', async () => {
+      const res = await send('OPTIONS', '/api/token/', { headers: { Authorization: `Bearer ${forged}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.allow).toBe('POST, OPTIONS');
     });
   });
 
@@ -562,11 +578,15 @@ describe('the HTTP contract', () => {
       expectAnswer(res, 405, notAllowed('PUT'));
     });
 
-    it('POST /api/token/ with an invalid bearer token is a 401 before the body is looked at', async () => {
+    it('POST /api/token/ with an invalid bearer token reads the body as if no token were sent', async () => {
       const auth = { Authorization: `Bearer ${forged}` };
-      expectAnswer(await postJson('/api/token/', { username: 'alice', password: 'correct horse' }, auth), 401, INVALID_BEARER);
-      expectAnswer(await send('POST', '/api/token/', { headers: { 'Content-Type': 'text/plain', ...auth }, body: 'x' }), 401, INVALID_BEARER);
-      expectAnswer(await postJson('/api/token/', '{"broken', auth), 401, INVALID_BEARER);
+      expect((await postJson('/api/token/', { username: 'alice', password: 'correct horse' }, auth)).status).toBe(200);
+      expectAnswer(
+        await send('POST', '/api/token/', { headers: { 'Content-Type': 'text/plain', ...auth }, body: 'x' }),
+        415,
+        { detail: 'Unsupported media type "text/plain" in request.' },
+      );
+      expect((await postJson('/api/token/', '{"broken', auth)).status).toBe(400);
     });
 
     it('a public GET with an invalid bearer token is a 401; another scheme is just no credentials', async () => {

@@ -21,6 +21,7 @@ export { JwtStrategy } from './authentication/jwt.strategy.js';
 export { UserResolver } from './authentication/user-resolver.service.js';
 export { USER_STORE, type UserStore } from './authentication/user-store.js';
 export { CurrentUser } from './authentication/current-user.decorator.js';
+export { SkipAuthentication, SKIP_AUTHENTICATION_METADATA } from './authentication/skip-authentication.decorator.js';
 export { TokenUser } from './authentication/token-user.js';
 
 export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';

@@ -31,7 +31,10 @@ export class MemoryThrottleStore implements ThrottleStore {
     while (history.length > 0 && history[history.length - 1] <= now - seconds) history.pop();
     if (history.length >= requests) {
       const remaining = seconds - (now - history[history.length - 1]);
-      return remaining / (requests - history.length + 1);
+      // DRF divides by the requests still available; a history longer than the rate (a shared
+      // store written under another rate) has none: then the whole remaining window.
+      const available = requests - history.length + 1;
+      return available > 0 ? remaining / available : remaining;
     }
     history.unshift(now);
     return null;

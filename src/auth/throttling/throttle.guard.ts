@@ -19,8 +19,9 @@ interface ThrottledRequest {
 
 /**
  * The third global guard (DRF's check_throttles), after authentication and permissions:
- * AnonRateThrottle (`anon`, anonymous requests, per client address), UserRateThrottle (`user`,
- * authenticated requests, per user) and ScopedRateThrottle (a route's `@ThrottleScope()`).
+ * AnonRateThrottle (`anon`: anonymous requests, per client address), UserRateThrottle (`user`:
+ * every request, per user, or per client address when anonymous) and ScopedRateThrottle (a
+ * route's `@ThrottleScope()`, keyed the same way).
  * Over a rate: 429 with Retry-After, the longest wait of the throttles that refused.
  */
 @Injectable()
@@ -44,7 +45,7 @@ export class ThrottleGuard implements CanActivate, OnModuleDestroy {
     const request = context.switchToHttp().getRequest<ThrottledRequest>();
     const user = request.user ?? null;
     const ident = user === null ? `ip:${this.clientAddress(request)}` : `user:${this.userId(user)}`;
-    const scopes: string[] = [user === null ? 'anon' : 'user'];
+    const scopes: string[] = user === null ? ['anon', 'user'] : ['user'];
     const scope = this.reflector.getAllAndOverride<string | undefined>(THROTTLE_SCOPE_METADATA, [context.getHandler(), context.getClass()]);
     if (scope !== undefined) scopes.push(scope);
     const now = Date.now() / 1000;

@@ -6,6 +6,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { SkipAuthentication } from '../authentication/skip-authentication.decorator.js';
 import { Public } from '../permissions/permissions.decorator.js';
 import { ThrottleScope } from '../throttling/throttle-scope.decorator.js';
 import { DrfValidationPipe } from '../validation/drf-validation.pipe.js';
@@ -25,9 +26,11 @@ import { TokenIssuer } from './token-issuer.service.js';
 
 /**
  * SimpleJWT's token views. The module mounts it at its `path` option (default `api/token`);
- * every route is public, as obtaining a token must be.
+ * every route is public and, as in SimpleJWT (`authentication_classes = ()`), ignores the
+ * Authorization header: a stale access token sent along cannot block a refresh.
  */
 @ApiTags('token')
+@SkipAuthentication()
 @Public()
 @ThrottleScope('token')
 @UsePipes(DrfValidationPipe)
@@ -71,6 +74,7 @@ export class TokenController {
 
 /** SimpleJWT's sliding-token views; mounted only with the `slidingTokens` option. */
 @ApiTags('token')
+@SkipAuthentication()
 @Public()
 @ThrottleScope('token')
 @UsePipes(DrfValidationPipe)
