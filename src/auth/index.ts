@@ -61,6 +61,8 @@ export type { Claims, MintedToken, TokenType } from './tokens/token-types.js';
 
 export { DrfValidationPipe } from './validation/drf-validation.pipe.js';
 export { UnreadableBody } from './validation/unreadable-body.js';
+export { RequestData, validated } from './validation/request-data.js';
+export { drfDateTime } from './validation/date-time.js';
 export { CharField, type CharFieldOptions } from './validation/fields.js';
 
 import { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';

@@ -15,7 +15,12 @@ export class IsOwnerOrStaff extends BasePermission {
   }
 }
 
-/** The auth_user id of the request's user (a TokenUser carries it as its id claim). */
-export function userIdOf(user: User | TokenUser): number {
-  return user instanceof TokenUser ? Number(user.id) : user.id;
+/**
+ * The auth_user id of the request's user, or null. A TokenUser carries it as its id claim, which
+ * counts only as a positive integer or its canonical decimal string ("01" owns nothing).
+ */
+export function userIdOf(user: User | TokenUser): number | null {
+  if (!(user instanceof TokenUser)) return user.id;
+  const id = typeof user.id === 'number' ? user.id : /^[1-9][0-9]{0,9}$/.test(user.id) ? Number(user.id) : NaN;
+  return Number.isSafeInteger(id) && id >= 1 && id <= 2_147_483_647 ? id : null;
 }

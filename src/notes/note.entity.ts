@@ -1,14 +1,13 @@
 import {
   Column,
-  CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
-  UpdateDateColumn,
   type Relation,
 } from 'typeorm';
+import { drfDateTime } from '../auth/index.js';
 import { User } from '../users/user.entity.js';
 
 /** A note, owned by the user who wrote it (Django's naming: app `notes`, model `Note`). */
@@ -31,10 +30,12 @@ export class Note {
   @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'notes_note_owner_id_fkey' })
   owner: Relation<User>;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  /** Written by the app (millisecond precision), so the API shows exactly what is stored. */
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  /** Moves on every save, as Django's auto_now. */
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
 }
 
@@ -54,7 +55,7 @@ export function toNoteView(note: Note): NoteView {
     title: note.title,
     body: note.body,
     owner: note.ownerId,
-    created_at: note.createdAt.toISOString(),
-    updated_at: note.updatedAt.toISOString(),
+    created_at: drfDateTime(note.createdAt),
+    updated_at: drfDateTime(note.updatedAt),
   };
 }

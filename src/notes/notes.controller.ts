@@ -1,11 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CurrentUser,
   IsAuthenticatedOrReadOnly,
   ObjectPermissions,
   Permissions,
+  RequestData,
   TokenUser,
+  validated,
   type ObjectPermissionCheck,
 } from '../auth/index.js';
 import type { User } from '../users/user.entity.js';
@@ -48,26 +50,30 @@ export class NotesController {
     return toNoteView(await this.notes.get(id, check));
   }
 
+  // Updates read their body only once the note is found and its permissions pass (DRF's order),
+  // so a stranger's PUT is a 403 whatever its body, and an unknown id a 404.
   @Put(':id/')
   @ApiOperation({ summary: 'Replace a note (owner or staff)' })
+  @ApiBody({ type: NoteInput })
   @ApiOkResponse({ type: NoteViewDto })
   async update(
     @Param('id', NoteIdPipe) id: number,
-    @Body() input: NoteInput,
+    @RequestData() data: unknown,
     @ObjectPermissions() check: ObjectPermissionCheck,
   ): Promise<NoteView> {
-    return toNoteView(await this.notes.update(id, input, check));
+    return toNoteView(await this.notes.update(id, () => validated(NoteInput, data), check));
   }
 
   @Patch(':id/')
   @ApiOperation({ summary: 'Change some fields of a note (owner or staff)' })
+  @ApiBody({ type: NotePatch })
   @ApiOkResponse({ type: NoteViewDto })
   async partialUpdate(
     @Param('id', NoteIdPipe) id: number,
-    @Body() input: NotePatch,
+    @RequestData() data: unknown,
     @ObjectPermissions() check: ObjectPermissionCheck,
   ): Promise<NoteView> {
-    return toNoteView(await this.notes.update(id, input, check));
+    return toNoteView(await this.notes.update(id, () => validated(NotePatch, data), check));
   }
 
   @Delete(':id/')

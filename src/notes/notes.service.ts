@@ -14,9 +14,14 @@ export class NotesService {
     return this.notes.find({ order: { id: 'ASC' } });
   }
 
-  async create(ownerId: number, input: NoteInput): Promise<Note> {
+  /** A note of `ownerId`; null (a stateless token's id that names no user) is a 401. */
+  async create(ownerId: number | null, input: NoteInput): Promise<Note> {
+    if (ownerId === null) throw new AuthenticationFailed(MESSAGES.userNotFound, 'user_not_found');
     try {
-      return await this.notes.save(this.notes.create({ title: input.title, body: input.body ?? '', ownerId }));
+      const now = new Date();
+      return await this.notes.save(
+        this.notes.create({ title: input.title, body: input.body ?? '', ownerId, createdAt: now, updatedAt: now }),
+      );
     } catch (error) {
       // Only a stateless token can name a user who is gone: the owner must exist.
       if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23503') {
@@ -34,11 +39,16 @@ export class NotesService {
     return note;
   }
 
-  /** PUT and PATCH: only the fields given change. */
-  async update(id: number, changes: NoteInput | NotePatch, check: ObjectPermissionCheck): Promise<Note> {
+  /**
+   * PUT and PATCH, in DRF's order: find the note (404), check its permissions (403), then read
+   * the changes (400); only the fields given change, and updated_at moves on every save.
+   */
+  async update(id: number, read: () => Promise<NoteInput | NotePatch>, check: ObjectPermissionCheck): Promise<Note> {
     const note = await this.get(id, check);
+    const changes = await read();
     if (changes.title !== undefined) note.title = changes.title;
     if (changes.body !== undefined) note.body = changes.body;
+    note.updatedAt = new Date();
     return this.notes.save(note);
   }
 

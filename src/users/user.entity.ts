@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { drfDateTime } from '../auth/index.js';
 
 /** A user, in Django's auth_user table, so data and people can move across. */
 @Entity({ name: 'auth_user' })
@@ -62,8 +63,8 @@ export function toUserView(user: User): UserView {
     is_staff: user.isStaff,
     is_superuser: user.isSuperuser,
     is_active: user.isActive,
-    last_login: user.lastLogin ? user.lastLogin.toISOString() : null,
-    date_joined: user.dateJoined.toISOString(),
+    last_login: user.lastLogin ? drfDateTime(user.lastLogin) : null,
+    date_joined: drfDateTime(user.dateJoined),
   };
 }
 

@@ -83,6 +83,8 @@ export class UsersService implements UserStore<User> {
       isActive: input.isActive ?? true,
       isStaff: input.isStaff ?? false,
       isSuperuser: input.isSuperuser ?? false,
+      // Written by the app at millisecond precision, so the API shows exactly what is stored.
+      dateJoined: new Date(),
     });
     try {
       return await this.users.save(user);
