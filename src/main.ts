@@ -3,7 +3,7 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
 import { withSigningKey } from './config/signing-key.js';
-import { openDatabase } from './database/open-database.js';
+import { openDatabase, UnmigratedDatabase } from './database/open-database.js';
 import { createApp, logLevels } from './http/create-app.js';
 import { UsersService } from './users/users.service.js';
 
@@ -19,7 +19,14 @@ async function main(): Promise<void> {
   }
   Logger.overrideLogger(new ConsoleLogger({ logLevels: logLevels(config.logLevel) }));
   const logger = new Logger('Main');
-  const database = await openDatabase(config);
+  let database;
+  try {
+    database = await openDatabase(config);
+  } catch (error) {
+    if (!(error instanceof UnmigratedDatabase)) throw error;
+    logger.error(error.message);
+    process.exit(1);
+  }
   let app;
   try {
     app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });

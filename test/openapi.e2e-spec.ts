@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Module } from '@nestjs/common';
 import { dropDatabases } from './support/database.js';
 import { startApp, type TestApp } from './support/test-app.js';
+
+/** A route that declares no permissions: DEFAULT_PERMISSION_CLASSES decide. */
+@Controller('test/default')
+class DefaultRouteController {
+  @Get('/') route() {
+    return { ok: true };
+  }
+}
+
+@Module({ controllers: [DefaultRouteController] })
+class DefaultRouteModule {}
 
 describe('the OpenAPI explorer', () => {
   let t: TestApp;
@@ -57,13 +69,16 @@ describe('the OpenAPI explorer', () => {
   });
 
   it('follows DEFAULT_PERMISSION_CLASSES for routes without @Permissions()', async () => {
-    const open = await startApp({ OPENAPI_PATH: 'api/docs', DEFAULT_PERMISSION_CLASSES: 'AllowAny' });
-    try {
-      const doc = (await open.http().get('/api/docs-json')).body;
-      expect(doc.paths['/api/me'].get.security).toBeUndefined();
-      expect(doc.paths['/api/users'].get.security).toEqual([{ bearer: [] }]);
-    } finally {
-      await open.close();
+    for (const [setting, locked] of [['AllowAny', false], ['IsAuthenticated', true]] as const) {
+      const app = await startApp({ OPENAPI_PATH: 'api/docs', DEFAULT_PERMISSION_CLASSES: setting }, undefined, ['fatal'], [DefaultRouteModule]);
+      try {
+        const doc = (await app.http().get('/api/docs-json')).body;
+        expect(doc.paths['/test/default'].get.security !== undefined).toBe(locked);
+        expect(doc.paths['/api/me'].get.security).toEqual([{ bearer: [] }]);
+        expect(doc.paths['/api/users'].get.security).toEqual([{ bearer: [] }]);
+      } finally {
+        await app.close();
+      }
     }
   });
 

@@ -15,7 +15,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/token/verify': 'AllowAny',
   'POST /api/token/blacklist': 'AllowAny',
   'GET /api/health': 'AllowAny',
-  'GET /api/me': 'IsAuthenticated (default)',
+  'GET /api/me': 'IsAuthenticated',
   'GET /api/users': 'IsAdminUser',
   'GET /api/notes': 'IsAuthenticatedOrReadOnly, IsOwnerOrStaff',
   'POST /api/notes': 'IsAuthenticatedOrReadOnly, IsOwnerOrStaff',

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import jsonwebtoken from 'jsonwebtoken';
 import {
   ALGORITHMS,
   AUTHENTICATION_CLASSES,
@@ -90,18 +91,44 @@ function keys(algorithm: Algorithm, signing: string | KeyObject, verifying: stri
     }
     return { SIGNING_KEY: secret, VERIFYING_KEY: secret };
   }
+  let privateKey: KeyObject;
   try {
-    const privateKey = signing instanceof KeyObject ? signing : createPrivateKey(pem(signing));
-    const publicKey =
-      verifying instanceof KeyObject
-        ? verifying
-        : verifying
-          ? createPublicKey(pem(verifying))
-          : createPublicKey(privateKey);
-    return { SIGNING_KEY: privateKey, VERIFYING_KEY: publicKey };
+    privateKey = signing instanceof KeyObject ? signing : createPrivateKey(pem(signing));
   } catch (error) {
     throw new SettingsError('SIGNING_KEY', `${algorithm} needs a PEM private key (${(error as Error).message})`);
   }
+  let publicKey: KeyObject;
+  try {
+    publicKey = verifying instanceof KeyObject ? verifying : verifying ? createPublicKey(pem(verifying)) : createPublicKey(privateKey);
+  } catch (error) {
+    throw new SettingsError('VERIFYING_KEY', `${algorithm} needs a PEM public key (${(error as Error).message})`);
+  }
+  checkPair(algorithm, privateKey, publicKey);
+  return { SIGNING_KEY: privateKey, VERIFYING_KEY: publicKey };
+}
+
+/**
+ * Signs and verifies once, at start: a key of the wrong kind for the algorithm (an EC key for
+ * RS256, a P-384 key for ES256) or a public key of another pair would otherwise pass, and fail
+ * every login later.
+ */
+function checkPair(algorithm: Algorithm, privateKey: KeyObject, publicKey: KeyObject): void {
+  let token: string;
+  try {
+    token = jsonwebtoken.sign({ check: true }, privateKey, { algorithm });
+  } catch (error) {
+    throw new SettingsError('SIGNING_KEY', `cannot sign ${algorithm} with this ${describeKey(privateKey)} key (${(error as Error).message})`);
+  }
+  try {
+    jsonwebtoken.verify(token, publicKey, { algorithms: [algorithm] });
+  } catch {
+    throw new SettingsError('VERIFYING_KEY', `does not verify what SIGNING_KEY signs (${describeKey(publicKey)} key)`);
+  }
+}
+
+function describeKey(key: KeyObject): string {
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  return [key.asymmetricKeyType, curve].filter(Boolean).join(' ');
 }
 
 function nonEmpty(setting: string, value: string): string {

@@ -37,3 +37,17 @@ export async function migrate(url: string): Promise<string[]> {
     await dataSource.destroy();
   }
 }
+
+/** Names of the migrations not yet applied. */
+export async function pendingMigrations(url: string): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(url, 1));
+  await dataSource.initialize();
+  try {
+    const applied = new Set<string>();
+    const table = await dataSource.query(`SELECT to_regclass('typeorm_migrations') AS name`);
+    if (table[0]?.name) for (const row of await dataSource.query('SELECT name FROM typeorm_migrations')) applied.add(row.name);
+    return dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !applied.has(name));
+  } finally {
+    await dataSource.destroy();
+  }
+}

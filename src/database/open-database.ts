@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
-import { migrate } from './data-source.js';
+import { migrate, pendingMigrations } from './data-source.js';
 
 /**
  * The database the configuration names: DATABASE_URL, or the embedded PostgreSQL under
@@ -24,13 +24,27 @@ export async function openDatabase(config: AppConfig, logger = new Logger('Datab
         : 'Using the embedded PostgreSQL that is already running',
     );
   }
-  if (config.migrateOnStart) {
-    try {
+  try {
+    if (config.migrateOnStart) {
       for (const name of await migrate(database.url)) logger.log(`Applied migration ${name}`);
-    } catch (error) {
-      await database.stop();
-      throw error;
+    } else {
+      const pending = await pendingMigrations(database.url);
+      if (pending.length > 0) throw new UnmigratedDatabase(pending);
     }
+  } catch (error) {
+    await database.stop();
+    throw error;
   }
   return database;
+}
+
+/** The app will not serve a schema it does not know: every request would fail. */
+export class UnmigratedDatabase extends Error {
+  constructor(readonly pending: string[]) {
+    super(
+      `The database is not migrated: ${pending.length} migration(s) pending (${pending.join(', ')}). ` +
+        'Run `node dist/cli.js migrate` (npm run cli -- migrate), or set DATABASE_MIGRATE_ON_START=true.',
+    );
+    this.name = 'UnmigratedDatabase';
+  }
 }

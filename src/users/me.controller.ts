@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { CurrentUser, TokenUser } from '../auth/index.js';
+import { CurrentUser, IsAuthenticated, Permissions, TokenUser } from '../auth/index.js';
 import { toTokenUserView, toUserView, type TokenUserView, type User, type UserView } from './user.entity.js';
 import { UserViewDto } from './user-view.dto.js';
 
 @ApiTags('users')
+// The current user needs one, whatever DEFAULT_PERMISSION_CLASSES says.
+@Permissions(IsAuthenticated)
 @Controller('api/me')
 export class MeController {
   @Get('/')
