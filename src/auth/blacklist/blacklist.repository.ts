@@ -33,6 +33,13 @@ const UPSERT_OLD = `
   ON CONFLICT (jti) DO UPDATE SET jti = EXCLUDED.jti
   RETURNING id, session_id`;
 
+/** Blacklists the row `old` returned; the unique token_id lets exactly one caller's insert win. */
+const BLACKLIST_OLD = `
+  INSERT INTO ${BLACKLISTED} (token_id, blacklisted_at)
+  SELECT id, now() FROM old
+  ON CONFLICT (token_id) DO NOTHING
+  RETURNING token_id`;
+
 /**
  * The outstanding and blacklisted tokens, in PostgreSQL. Every decision that must hold across
  * concurrent requests and app instances is one statement whose unique index picks the winner,
@@ -67,11 +74,7 @@ export class BlacklistRepository {
   async rotate(old: TokenRecord, next: TokenRecord, graceSeconds: number): Promise<RotationOutcome> {
     const rows: { rotated: boolean }[] = await this.db.query(
       `WITH old AS (${UPSERT_OLD}),
-       won AS (
-         INSERT INTO ${BLACKLISTED} (token_id, blacklisted_at)
-         SELECT id, now() FROM old
-         ON CONFLICT (token_id) DO NOTHING
-         RETURNING token_id),
+       won AS (${BLACKLIST_OLD}),
        successor AS (
          INSERT INTO ${OUTSTANDING} (jti, user_id, created_at, expires_at, session_id)
          SELECT $5, $2, to_timestamp($6), to_timestamp($7), old.session_id FROM old JOIN won ON won.token_id = old.id
@@ -108,11 +111,7 @@ export class BlacklistRepository {
   async blacklistSession(token: TokenRecord): Promise<boolean> {
     const rows: { blacklisted: boolean }[] = await this.db.query(
       `WITH old AS (${UPSERT_OLD}),
-       won AS (
-         INSERT INTO ${BLACKLISTED} (token_id, blacklisted_at)
-         SELECT id, now() FROM old
-         ON CONFLICT (token_id) DO NOTHING
-         RETURNING token_id),
+       won AS (${BLACKLIST_OLD}),
        rest AS (
          INSERT INTO ${BLACKLISTED} (token_id, blacklisted_at)
          SELECT o.id, now() FROM ${OUTSTANDING} o JOIN old ON o.session_id = old.session_id
