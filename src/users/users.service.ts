@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { QueryFailedError, Repository } from 'typeorm';
 import type { UserStore } from '../auth/index.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -8,6 +9,39 @@ import { User } from './user.entity.js';
 /** Django's auth_user ids are PostgreSQL integers. */
 const MAX_ID = 2_147_483_647;
 const CANONICAL_ID = /^[1-9][0-9]{0,9}$/;
+
+const USER_BY_ID = `SELECT id, password, last_login, is_superuser, username, first_name, last_name, email,
+  is_staff, is_active, date_joined FROM auth_user WHERE id = $1`;
+
+interface UserRow {
+  id: number;
+  password: string;
+  last_login: Date | null;
+  is_superuser: boolean;
+  username: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  is_staff: boolean;
+  is_active: boolean;
+  date_joined: Date;
+}
+
+function fromRow(row: UserRow): User {
+  const user = new User();
+  user.id = row.id;
+  user.password = row.password;
+  user.lastLogin = row.last_login;
+  user.isSuperuser = row.is_superuser;
+  user.username = row.username;
+  user.firstName = row.first_name;
+  user.lastName = row.last_name;
+  user.email = row.email;
+  user.isStaff = row.is_staff;
+  user.isActive = row.is_active;
+  user.dateJoined = row.date_joined;
+  return user;
+}
 
 /** The user fields a token may identify users by (JWT_USER_ID_FIELD). */
 export const USER_ID_FIELDS = ['id', 'username'] as const;
@@ -55,7 +89,17 @@ export class UsersService implements UserStore<User> {
     if (field !== 'id') return null;
     const id = typeof value === 'number' ? value : CANONICAL_ID.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ID) return null;
-    return this.users.findOneBy({ id });
+    return this.byId(id);
+  }
+
+  /**
+   * The lookup every authenticated request makes: a named prepared statement on the pool and a
+   * hand-made entity (TypeORM's findOneBy built a query and mapped the row each time: ~70 µs).
+   */
+  private async byId(id: number): Promise<User | null> {
+    const pool = (this.users.manager.connection.driver as unknown as { master: Pool }).master;
+    const { rows } = await pool.query<UserRow>({ name: 'auth_user_by_id', text: USER_BY_ID, values: [id] });
+    return rows.length === 0 ? null : fromRow(rows[0]);
   }
 
   getIdField(user: User, field: string): string | number {

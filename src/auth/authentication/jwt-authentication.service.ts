@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import jsonwebtoken from 'jsonwebtoken';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
 import { MESSAGES } from '../errors/messages.js';
-import { isWellFormed } from '../tokens/token.service.js';
+import { TokenError } from '../tokens/token-error.js';
 import type { Claims } from '../tokens/token-types.js';
 import { rawTokenFrom, type RequestWithHeaders } from './authorization-header.js';
 import { BearerTokenValidator } from './bearer-token.validator.js';
@@ -29,7 +28,6 @@ export class JwtAuthentication {
   async authenticate(request: RequestWithHeaders): Promise<Authenticated | null> {
     const raw = rawTokenFrom(request, this.settings.AUTH_HEADER_NAME, this.settings.AUTH_HEADER_TYPES);
     if (raw === null) return null;
-    if (!isWellFormed(raw)) throw this.validator.invalidForEveryClass(MESSAGES.tokenInvalid);
     return this.runStrategy(request, raw);
   }
 
@@ -43,11 +41,10 @@ export class JwtAuthentication {
       const attempt = Object.create(this.strategy) as JwtStrategy & PassportActions;
       attempt.success = (user, claims) => resolve({ user, claims });
       attempt.fail = (info) => {
-        const expired = info instanceof jsonwebtoken.TokenExpiredError;
-        reject(this.validator.invalidForEveryClass(expired ? MESSAGES.tokenExpired : MESSAGES.tokenInvalid));
+        reject(this.validator.invalidForEveryClass(info instanceof TokenError ? info.message : MESSAGES.tokenInvalid));
       };
       attempt.error = reject;
-      attempt.authenticate(request as never, {});
+      attempt.authenticate(request as never);
     });
   }
 }

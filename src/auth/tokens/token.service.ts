@@ -1,22 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import jsonwebtoken from 'jsonwebtoken';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
 import { MESSAGES } from '../errors/messages.js';
+import { jwsFor, type Jws } from './jose.js';
 import { TokenError } from './token-error.js';
 import type { Claims, MintedToken, TokenType } from './token-types.js';
 
 const SEGMENTS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const RESERVED = ['exp', 'iat', 'jti', 'nbf'];
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Header segments already judged, so the usual one is parsed once; bounded against floods. */
+const HEADER_CACHE_SIZE = 64;
 
 /** Whether every segment is canonical base64url: no padding bits, nothing after the signature. */
 export function isWellFormed(token: string): boolean {
   if (token.length > 8192 || !SEGMENTS.test(token)) return false;
-  for (const segment of token.split('.')) {
-    if (Buffer.from(segment, 'base64url').toString('base64url') !== segment) return false;
+  let start = 0;
+  for (let i = 0; i < 3; i++) {
+    const end = i < 2 ? token.indexOf('.', start) : token.length;
+    if (!canonicalTail(token, start, end)) return false;
+    start = end + 1;
   }
   return true;
+}
+
+/**
+ * A segment of length L encodes whole bytes only if L % 4 is not 1, and its last character's
+ * unused low bits (4 of them when L % 4 is 2, 2 when it is 3) are zero: otherwise another
+ * spelling decodes to the same bytes.
+ */
+function canonicalTail(token: string, start: number, end: number): boolean {
+  const rest = (end - start) % 4;
+  if (rest === 1) return false;
+  if (rest === 0) return true;
+  const bits = BASE64URL.indexOf(token[end - 1]);
+  return (bits & (rest === 2 ? 0b1111 : 0b11)) === 0;
 }
 
 /**
@@ -27,6 +46,8 @@ export function isWellFormed(token: string): boolean {
 export class TokenService {
   private readonly typeClaim: string;
   private readonly jtiClaim: string;
+  private readonly jws: Jws;
+  private readonly headers = new Map<string, boolean>();
 
   constructor(
     @Inject(SIMPLE_JWT) protected readonly settings: ResolvedSettings,
@@ -34,6 +55,7 @@ export class TokenService {
   ) {
     this.typeClaim = settings.TOKEN_TYPE_CLAIM;
     this.jtiClaim = settings.JTI_CLAIM;
+    this.jws = jwsFor(settings.ALGORITHM, settings.SIGNING_KEY, settings.VERIFYING_KEY);
   }
 
   /** Seconds since the epoch; every token decision made by the app uses this clock. */
@@ -63,15 +85,58 @@ export class TokenService {
    * Throws TokenError with the sentence the client should see.
    */
   verify(token: string, expected: TokenType | null): Claims {
+    return this.checkClaims(this.verifySignature(token), expected);
+  }
+
+  /**
+   * What the JWT library checks, in its order: a header naming the configured algorithm, the
+   * signature, then `nbf`, `exp`, `aud` and `iss` with LEEWAY. Throws TokenError
+   * ("Token is expired" or "Token is invalid"); answers the claims.
+   */
+  verifySignature(token: string): Claims {
     if (!isWellFormed(token)) throw new TokenError(MESSAGES.tokenInvalid);
-    let payload: unknown;
+    const first = token.indexOf('.');
+    const second = token.indexOf('.', first + 1);
+    if (!this.acceptsHeader(token.slice(0, first))) throw new TokenError(MESSAGES.tokenInvalid);
+    if (!this.jws.verify(token.slice(0, second), token.slice(second + 1))) throw new TokenError(MESSAGES.tokenInvalid);
+    let claims: unknown;
     try {
-      payload = this.jwt.verify(token);
-    } catch (error) {
-      if (error instanceof jsonwebtoken.TokenExpiredError) throw new TokenError(MESSAGES.tokenExpired);
+      claims = JSON.parse(Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8'));
+    } catch {
       throw new TokenError(MESSAGES.tokenInvalid);
     }
-    return this.checkClaims(payload, expected);
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new TokenError(MESSAGES.tokenInvalid);
+    const { nbf, exp, aud, iss } = claims as Claims;
+    const now = this.now();
+    const leeway = this.settings.LEEWAY;
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + leeway)) throw new TokenError(MESSAGES.tokenInvalid);
+    if (exp !== undefined) {
+      if (typeof exp !== 'number') throw new TokenError(MESSAGES.tokenInvalid);
+      if (now >= exp + leeway) throw new TokenError(MESSAGES.tokenExpired);
+    }
+    const audience = this.settings.AUDIENCE;
+    if (audience && aud !== audience && !(Array.isArray(aud) && aud.includes(audience))) {
+      throw new TokenError(MESSAGES.tokenInvalid);
+    }
+    if (this.settings.ISSUER && iss !== this.settings.ISSUER) throw new TokenError(MESSAGES.tokenInvalid);
+    return claims as Claims;
+  }
+
+  /** A JSON object header whose `alg` is exactly the configured one ("none" never is). */
+  private acceptsHeader(segment: string): boolean {
+    let accepted = this.headers.get(segment);
+    if (accepted === undefined) {
+      try {
+        const header = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
+        accepted =
+          typeof header === 'object' && header !== null && !Array.isArray(header) &&
+          (header as { alg?: unknown }).alg === this.settings.ALGORITHM;
+      } catch {
+        accepted = false;
+      }
+      if (this.headers.size < HEADER_CACHE_SIZE) this.headers.set(segment, accepted);
+    }
+    return accepted;
   }
 
   /**

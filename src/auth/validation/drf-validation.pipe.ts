@@ -1,8 +1,8 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform, type Type } from '@nestjs/common';
-import { validate } from 'class-validator';
+import { getMetadataStorage, validate } from 'class-validator';
 import { ValidationFailed } from '../errors/exceptions.js';
 import { MESSAGES } from '../errors/messages.js';
-import { fieldsOf, MESSAGE_SEPARATOR, toCharValue } from './fields.js';
+import { charFieldErrors, fieldsOf, MESSAGE_SEPARATOR, toCharValue } from './fields.js';
 import { UnreadableBody } from './unreadable-body.js';
 
 /** Python's name for a JSON value's type, as DRF's "Expected a dictionary" message shows it. */
@@ -21,7 +21,10 @@ function pythonType(value: unknown): string {
  */
 @Injectable()
 export class DrfValidationPipe implements PipeTransform {
-  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  private readonly onlyDrfFields = new WeakMap<Type<object>, boolean>();
+
+  /** Synchronous unless the class carries class-validator rules besides its DRF fields. */
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'body') return value;
     if (value instanceof UnreadableBody) throw value.error;
     // An empty body needs no content type: it reads as {} (DRF's empty request.data).
@@ -37,22 +40,53 @@ export class DrfValidationPipe implements PipeTransform {
     for (const { name } of fields) {
       if (Object.hasOwn(body, name)) instance[name] = (body as Record<string, unknown>)[name];
     }
+    if (!this.hasOnlyDrfFields(type)) return this.withClassValidator(type, instance);
+    const errors: Record<string, string[]> = {};
+    let failed = false;
+    for (const { name, options } of fields) {
+      const messages = charFieldErrors(instance[name], options);
+      if (messages.length > 0) {
+        errors[name] = messages;
+        failed = true;
+      }
+    }
+    if (failed) throw new ValidationFailed(errors);
+    return coerced(type, instance);
+  }
+
+  /** Every rule class-validator knows for the class, DRF fields and others alike. */
+  private async withClassValidator(type: Type<object>, instance: Record<string, unknown>): Promise<unknown> {
     const failures = await validate(instance, { forbidUnknownValues: false });
     if (failures.length > 0) {
-      const errors: Record<string, string[]> = {};
       const byField = new Map(
         failures.map((f) => [f.property, Object.values(f.constraints ?? {}).flatMap((m) => m.split(MESSAGE_SEPARATOR))]),
       );
-      for (const { name } of fields) {
+      const errors: Record<string, string[]> = {};
+      for (const name of new Set([...fieldsOf(type).map((f) => f.name), ...byField.keys()])) {
         const messages = byField.get(name);
         if (messages?.length) errors[name] = messages;
       }
       throw new ValidationFailed(errors);
     }
-    for (const { name, options } of fields) {
-      const value = instance[name];
-      if (typeof value === 'string' || typeof value === 'number') instance[name] = toCharValue(value, options.trim);
-    }
-    return instance;
+    return coerced(type, instance);
   }
+
+  private hasOnlyDrfFields(type: Type<object>): boolean {
+    let only = this.onlyDrfFields.get(type);
+    if (only === undefined) {
+      const rules = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false);
+      only = rules.every((rule) => rule.name === 'drfCharField');
+      this.onlyDrfFields.set(type, only);
+    }
+    return only;
+  }
+}
+
+/** DRF's to_internal_value: numbers become their decimal strings, whitespace trimmed where asked. */
+function coerced(type: Type<object>, instance: Record<string, unknown>): object {
+  for (const { name, options } of fieldsOf(type)) {
+    const value = instance[name];
+    if (typeof value === 'string' || typeof value === 'number') instance[name] = toCharValue(value, options.trim);
+  }
+  return instance;
 }

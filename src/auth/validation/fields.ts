@@ -18,7 +18,7 @@ const FIELDS = Symbol('drfFields');
 /** Joins one field's messages inside class-validator's single message. */
 export const MESSAGE_SEPARATOR = '\u0000';
 
-interface FieldSpec {
+export interface FieldSpec {
   readonly name: string;
   readonly options: Required<Omit<CharFieldOptions, 'maxLength'>> & { maxLength?: number };
 }
