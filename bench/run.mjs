@@ -66,7 +66,7 @@ if (flag('help')) {
   --duration=S       seconds per round (default 10)
   --warmup=S         seconds of warm-up per server and scenario (default 3)
   --render           no measuring: re-render bench/chart.svg and BENCHMARKS.md from bench/results/latest.json
-  --app-node-options="..."  node flags for the app only, to try a tuning (e.g. --max-semi-space-size=4)`);
+  --app-node-options="..."  node flags for the app instead of those npm start uses, to try a tuning`);
   process.exit(0);
 }
 const QUICK = flag('quick');
@@ -76,7 +76,13 @@ const DURATION = Number(option('duration', QUICK ? 2 : 10));
 const WARMUP = Number(option('warmup', QUICK ? 1 : 3));
 const ONLY = option('only', null)?.split(',');
 const PROFILE = option('profile', null);
-const APP_NODE_OPTIONS = option('app-node-options', '').split(' ').filter(Boolean);
+/**
+ * The app runs with the node flags `npm start` gives it (package.json), so what is measured is
+ * what is shipped; --app-node-options replaces them to try a tuning.
+ */
+const START_NODE_OPTIONS = /\bnode((?: --[^ ]+)*) dist\/main\.js/.exec(JSON.parse(readFileSync(path('package.json'), 'utf8')).scripts.start)?.[1].trim().split(' ').filter(Boolean) ?? [];
+const TRYING_NODE_OPTIONS = option('app-node-options', null);
+const APP_NODE_OPTIONS = TRYING_NODE_OPTIONS === null ? START_NODE_OPTIONS : TRYING_NODE_OPTIONS.split(' ').filter(Boolean);
 
 const USERS = 1000;
 const PASSWORD = 'bench-password-1';
@@ -637,7 +643,7 @@ function report(results) {
 
   const dir = path('bench/results/');
   mkdirSync(dir, { recursive: true });
-  if (!flag('render') && (QUICK || ONLY || APP_NODE_OPTIONS.length > 0)) {
+  if (!flag('render') && (QUICK || ONLY || TRYING_NODE_OPTIONS !== null)) {
     writeFileSync(`${dir}quick.json`, JSON.stringify(results, null, 2) + '\n');
     console.log(`\nwrote bench/results/quick.json (a --quick, --only or --app-node-options run leaves BENCHMARKS.md and the chart alone)`);
     return;

@@ -39,15 +39,31 @@ export class PermissionsGuard implements CanActivate {
     );
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const handler = context.getHandler();
-    let permissions = this.byHandler.get(handler);
-    if (permissions === undefined) {
-      permissions = await this.resolver.all(this.classesFor(handler, context.getClass()));
-      this.byHandler.set(handler, permissions);
+    const permissions = this.byHandler.get(handler);
+    if (permissions === undefined) return this.resolveThenCheck(context, handler);
+    // Synchronous while the permissions answer synchronously (the built-in ones do).
+    for (let i = 0; i < permissions.length; i++) {
+      const allowed = permissions[i].hasPermission(context);
+      if (typeof allowed !== 'boolean') return this.checkFrom(context, permissions, i, allowed);
+      if (!allowed) throw refusal(context, permissions[i]);
     }
-    for (const permission of permissions) {
-      if (!(await permission.hasPermission(context))) throw refusal(context, permission);
+    (requestOf(context) as { [REQUEST_PERMISSIONS]?: Permission[] })[REQUEST_PERMISSIONS] = permissions;
+    return true;
+  }
+
+  private async resolveThenCheck(context: ExecutionContext, handler: object): Promise<boolean> {
+    const permissions = await this.resolver.all(this.classesFor(handler, context.getClass()));
+    this.byHandler.set(handler, permissions);
+    return this.checkFrom(context, permissions, 0, permissions[0]?.hasPermission(context) ?? true);
+  }
+
+  /** Goes on from permission `index`, whose answer is `pending`. */
+  private async checkFrom(context: ExecutionContext, permissions: Permission[], index: number, pending: boolean | Promise<boolean>): Promise<boolean> {
+    for (let i = index; i < permissions.length; i++) {
+      const allowed = i === index ? await pending : await permissions[i].hasPermission(context);
+      if (!allowed) throw refusal(context, permissions[i]);
     }
     (requestOf(context) as { [REQUEST_PERMISSIONS]?: Permission[] })[REQUEST_PERMISSIONS] = permissions;
     return true;
