@@ -1,3 +1,7 @@
+// Before anything touches libuv's thread pool: one thread per concurrent password hash plus one
+// for everything else. Each thread that ever hashes keeps glibc's ~19 MiB argon2 arena, so the
+// default 4 threads held ~76 MiB after a login flood (measured in BENCHMARKS.md).
+import './thread-pool.js';
 import 'reflect-metadata';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { loadConfig } from './config/app-config.js';
