@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Module } from '@nestjs/common';
+import { DefaultRouteModule } from './support/default-route.js';
 import { dropDatabases } from './support/database.js';
 import { startApp, type TestApp } from './support/test-app.js';
-
-/** A route that declares no permissions: DEFAULT_PERMISSION_CLASSES decide. */
-@Controller('test/default')
-class DefaultRouteController {
-  @Get('/') route() {
-    return { ok: true };
-  }
-}
-
-@Module({ controllers: [DefaultRouteController] })
-class DefaultRouteModule {}
 
 describe('the OpenAPI explorer', () => {
   let t: TestApp;

@@ -16,6 +16,7 @@ import {
 } from '../src/auth/index.js';
 import type { User } from '../src/users/user.entity.js';
 import { dropDatabases } from './support/database.js';
+import { DefaultRouteModule } from './support/default-route.js';
 import { bearer, createUser, login, startApp, type TestApp } from './support/test-app.js';
 
 const NOT_PROVIDED = { detail: 'Authentication credentials were not provided.' };
@@ -91,12 +92,7 @@ class PermissionsTestController {
   }
 }
 
-@Controller('test/default')
-class DefaultTestController {
-  @Get('/') route() { return { ok: true }; }
-}
-
-@Module({ controllers: [PermissionsTestController, DefaultTestController], providers: [Switch, SwitchedOn] })
+@Module({ imports: [DefaultRouteModule], controllers: [PermissionsTestController], providers: [Switch, SwitchedOn] })
 class PermissionsTestModule {}
 
 describe('permission classes', () => {

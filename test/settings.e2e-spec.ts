@@ -5,17 +5,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Controller, Get, Module, type ModuleMetadata } from '@nestjs/common';
+import type { ModuleMetadata } from '@nestjs/common';
 import jsonwebtoken from 'jsonwebtoken';
 import pg from 'pg';
 import { drfDateTime } from '../src/auth/index.js';
+import { freePort } from '../src/database/embedded-postgres.js';
 import { SETTINGS } from '../src/config/settings.js';
 import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';
+import { DefaultRouteModule } from './support/default-route.js';
 import { bearer, createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 import { accessClaims, now, refreshClaims, signed } from './support/tokens.js';
 
@@ -43,17 +45,6 @@ interface Ctx {
   t: TestApp;
   aliceId: number;
 }
-
-/** A route that declares no permissions: DEFAULT_PERMISSION_CLASSES decide. */
-@Controller('test/default')
-class DefaultRouteController {
-  @Get('/') route() {
-    return { ok: true };
-  }
-}
-
-@Module({ controllers: [DefaultRouteController] })
-class DefaultRouteModule {}
 
 /** An app with `env` (and more modules) and the user alice, for the tests of the enclosing describe. */
 function appWith(env: Record<string, string>, imports: ModuleMetadata['imports'] = []): Ctx {
@@ -1221,17 +1212,6 @@ async function health(url: string): Promise<{ status: number; body: unknown } | 
   } catch {
     return null;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Whether a TCP connection to host:port is accepted. */
