@@ -22,6 +22,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'simple-jwt') {
     private readonly validator: BearerTokenValidator,
     private readonly tokens: TokenService,
   ) {
+    // passport-jwt's own options say the same as TokenService's checks: its stock authenticate
+    // would accept and refuse the same tokens (more slowly); they are required to construct it.
     super({
       jwtFromRequest: (request: { [RAW_TOKEN]?: string }) => request[RAW_TOKEN] ?? null,
       secretOrKey: settings.VERIFYING_KEY as unknown as string,
