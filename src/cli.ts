@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { BlacklistRepository } from './auth/index.js';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
-import { dataSourceOptions, migrate } from './database/data-source.js';
+import { dataSourceOptions } from './database/data-source.js';
 import { openDatabase } from './database/open-database.js';
 import { User } from './users/user.entity.js';
 import { UsernameTaken, UsersService } from './users/users.service.js';

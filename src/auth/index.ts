@@ -48,7 +48,7 @@ export { PermissionResolver } from './permissions/permission-resolver.service.js
 export { Permissions, PERMISSIONS_METADATA, Public } from './permissions/permissions.decorator.js';
 export { PermissionsGuard } from './permissions/permissions.guard.js';
 
-export { parseRate, parseRates, type Rate, type ThrottleRates } from './throttling/throttle-rates.js';
+export { parseRate, parseRates, rateTable, type Rate, type ThrottleRates } from './throttling/throttle-rates.js';
 export { MemoryThrottleStore, type ThrottleStore } from './throttling/throttle-store.js';
 export { ThrottleScope, THROTTLE_SCOPE_METADATA } from './throttling/throttle-scope.decorator.js';
 export { ThrottleGuard } from './throttling/throttle.guard.js';

@@ -4,7 +4,7 @@ import {
   IsAuthenticated,
   IsAuthenticatedOrReadOnly,
   parseDuration,
-  parseRates,
+  rateTable,
   SettingsError,
   type PermissionClass,
 } from '../auth/index.js';
@@ -87,10 +87,8 @@ export const permissionClasses: Parser<PermissionClass[]> = (raw) => {
 /** THROTTLE_RATES as DRF's DEFAULT_THROTTLE_RATES dict (scope → 'N/period'); `off` is none. */
 export const rates: Parser<Record<string, string>> = (raw) => {
   try {
-    parseRates(raw);
+    return rateTable(raw);
   } catch (error) {
     throw new SettingProblem((error as Error).message);
   }
-  if (raw.trim().toLowerCase() === 'off') return {};
-  return Object.fromEntries(raw.split(',').map((pair) => pair.split('=').map((part) => part.trim()) as [string, string]));
 };

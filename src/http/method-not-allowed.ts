@@ -36,13 +36,14 @@ export function installMethodNotAllowed(fastify: FastifyInstance, routes: RouteE
     if (served.has('ALL')) continue;
     const allow = allowHeader(served);
     const judge = entries[0];
+    const description = describe(judge);
     const missing = [...ORDER.filter((m) => !allow.includes(m)), ...NEVER_SERVED];
     const handler = (options: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
       try {
         const context = new RouteContext([request, reply], judge.controller, judge.handler);
         for (const guard of chain.guards) await guard.canActivate(context);
         if (!options) throw new MethodNotAllowed(request.method, allow);
-        reply.header('Allow', allow.join(', ')).send(describe(judge));
+        reply.header('Allow', allow.join(', ')).send(description);
       } catch (error) {
         chain.filter.send(reply, error);
       }

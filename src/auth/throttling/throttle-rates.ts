@@ -18,16 +18,25 @@ export function parseRate(text: string): Rate {
   return { requests: Number(match[1]), seconds: PERIODS[match[2].toLowerCase()] };
 }
 
-/** `anon=100/minute,user=1000/minute,token=20/minute`, or `off` for no throttling at all. */
-export function parseRates(text: string): ThrottleRates {
+/**
+ * `anon=100/minute,user=1000/minute,token=20/minute` as DRF's DEFAULT_THROTTLE_RATES dict
+ * (scope → `N/period`, each checked), or `off` (or nothing) for no throttling at all.
+ */
+export function rateTable(text: string): Record<string, string> {
   if (text.trim().toLowerCase() === 'off' || text.trim() === '') return {};
-  const rates: Record<string, Rate> = {};
+  const table: Record<string, string> = {};
   for (const pair of text.split(',')) {
     const [scope, rate, extra] = pair.split('=');
     if (!scope?.trim() || rate === undefined || extra !== undefined) {
       throw new Error(`expected scope=N/period pairs separated by commas, got ${JSON.stringify(pair)}`);
     }
-    rates[scope.trim()] = parseRate(rate);
+    parseRate(rate);
+    table[scope.trim()] = rate.trim();
   }
-  return rates;
+  return table;
+}
+
+/** The same text as rates ready to count with. */
+export function parseRates(text: string): ThrottleRates {
+  return Object.fromEntries(Object.entries(rateTable(text)).map(([scope, rate]) => [scope, parseRate(rate)]));
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
 import { MESSAGES } from '../errors/messages.js';
-import { jwsFor, type Jws } from './jose.js';
+import { jwsVerifier, type JwsVerifier } from './jose.js';
 import { TokenError } from './token-error.js';
 import type { Claims, MintedToken, TokenType } from './token-types.js';
 
@@ -46,7 +46,7 @@ function canonicalTail(token: string, start: number, end: number): boolean {
 export class TokenService {
   private readonly typeClaim: string;
   private readonly jtiClaim: string;
-  private readonly jws: Jws;
+  private readonly signedBy: JwsVerifier;
   private readonly headers = new Map<string, boolean>();
 
   constructor(
@@ -55,7 +55,7 @@ export class TokenService {
   ) {
     this.typeClaim = settings.TOKEN_TYPE_CLAIM;
     this.jtiClaim = settings.JTI_CLAIM;
-    this.jws = jwsFor(settings.ALGORITHM, settings.SIGNING_KEY, settings.VERIFYING_KEY);
+    this.signedBy = jwsVerifier(settings.ALGORITHM, settings.VERIFYING_KEY);
   }
 
   /** Seconds since the epoch; every token decision made by the app uses this clock. */
@@ -98,7 +98,7 @@ export class TokenService {
     const first = token.indexOf('.');
     const second = token.indexOf('.', first + 1);
     if (!this.acceptsHeader(token.slice(0, first))) throw new TokenError(MESSAGES.tokenInvalid);
-    if (!this.jws.verify(token.slice(0, second), token.slice(second + 1))) throw new TokenError(MESSAGES.tokenInvalid);
+    if (!this.signedBy(token.slice(0, second), token.slice(second + 1))) throw new TokenError(MESSAGES.tokenInvalid);
     let claims: unknown;
     try {
       claims = JSON.parse(Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8'));
