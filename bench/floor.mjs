@@ -38,7 +38,7 @@ const OUTSTAND = {
   text: `INSERT INTO token_blacklist_outstandingtoken (jti, user_id, created_at, expires_at, session_id)
          VALUES ($1, $2, to_timestamp($3), to_timestamp($4), $1)`,
 };
-// The statement of src/auth/blacklist/blacklist.repository.ts `rotate`, verbatim.
+// The statement of packages/auth/src/blacklist/blacklist.repository.ts `rotate`, verbatim.
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
 const BLACKLISTED = 'token_blacklist_blacklistedtoken';
 const UPSERT_OLD = `

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { BlacklistRepository } from './auth/index.js';
+import { BlacklistRepository } from '@nest-simplejwt/auth';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
 import { dataSourceOptions } from './database/data-source.js';

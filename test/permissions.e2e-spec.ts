@@ -13,7 +13,7 @@ import {
   Permissions,
   requestOf,
   type ObjectPermissionCheck,
-} from '../src/auth/index.js';
+} from '@nest-simplejwt/auth';
 import type { User } from '../src/users/user.entity.js';
 import { dropDatabases } from './support/database.js';
 import { DefaultRouteModule } from './support/default-route.js';

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DiscoveryService } from '@nestjs/core';
-import { PermissionsGuard } from '../src/auth/index.js';
-import { routeTable } from '../src/http/route-table.js';
+import { PermissionsGuard, routeTable } from '@nest-simplejwt/auth';
 import { dropDatabases } from './support/database.js';
 import { startApp, type TestApp } from './support/test-app.js';
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ModuleMetadata } from '@nestjs/common';
 import jsonwebtoken from 'jsonwebtoken';
 import pg from 'pg';
-import { drfDateTime } from '../src/auth/index.js';
+import { drfDateTime } from '@nest-simplejwt/auth';
 import { freePort } from '../src/database/embedded-postgres.js';
 import { SETTINGS } from '../src/config/settings.js';
 import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';

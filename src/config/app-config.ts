@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { PermissionClass, SimpleJwtSettings } from '../auth/index.js';
+import type { PermissionClass, SimpleJwtSettings } from '@nest-simplejwt/auth';
 import { ConfigError, SettingProblem } from './config-error.js';
 import { SETTINGS, type SettingName, type SettingValue } from './settings.js';
 

@@ -7,7 +7,7 @@ import {
   rateTable,
   SettingsError,
   type PermissionClass,
-} from '../auth/index.js';
+} from '@nest-simplejwt/auth';
 import { SettingProblem } from './config-error.js';
 
 export type Parser<T> = (raw: string) => T;

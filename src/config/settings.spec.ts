@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { IsAdminUser, IsAuthenticated } from '../auth/index.js';
+import { IsAdminUser, IsAuthenticated } from '@nest-simplejwt/auth';
 import { loadConfig, type Environment } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { SETTINGS } from './settings.js';

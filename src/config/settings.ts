@@ -1,4 +1,4 @@
-import { ALGORITHMS, AUTHENTICATION_CLASSES, TOKEN_CLASSES } from '../auth/index.js';
+import { ALGORITHMS, AUTHENTICATION_CLASSES, TOKEN_CLASSES } from '@nest-simplejwt/auth';
 import { USER_ID_FIELDS } from '../users/users.service.js';
 import { bool, bytes, duration, integer, list, oneOf, permissionClasses, rates, someOf, text, type Parser } from './parsers.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveSettings, SettingsError, type ResolvedSettings } from '../auth/index.js';
+import { resolveSettings, SettingsError, type ResolvedSettings } from '@nest-simplejwt/auth';
 import type { AppConfig } from './app-config.js';
 import { ConfigError } from './config-error.js';
 

@@ -1,5 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { AUTH_ENTITIES, AUTH_MIGRATIONS } from '../auth/index.js';
+import { AUTH_ENTITIES, AUTH_MIGRATIONS } from '@nest-simplejwt/auth';
 import { CreateNotes1732406500000 } from '../notes/migrations/1732406500000-create-notes.js';
 import { Note } from '../notes/note.entity.js';
 import { User } from '../users/user.entity.js';

@@ -1,15 +1,21 @@
 import type { LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AuthenticationGuard, DrfExceptionFilter, PermissionsGuard, ThrottleGuard } from '../auth/index.js';
+import {
+  AuthenticationGuard,
+  clientErrorHandler,
+  DrfExceptionFilter,
+  frameworkErrorHandler,
+  installBodyParser,
+  installMethodNotAllowed,
+  PermissionsGuard,
+  routeTable,
+  ThrottleGuard,
+} from '@nest-simplejwt/auth';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { installBodyParser } from './body-parser.js';
-import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
-import { installMethodNotAllowed } from './method-not-allowed.js';
 import { setupOpenApi } from './openapi.js';
 import { routeLocks, type RouteLocks } from './route-security.js';
-import { routeTable } from './route-table.js';
 
 export interface CreateAppOptions {
   logger?: LoggerService | LogLevel[] | false;

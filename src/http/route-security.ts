@@ -1,7 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { PermissionResolver, PermissionsGuard } from '../auth/index.js';
-import { RouteContext } from './route-context.js';
-import type { RouteEntry } from './route-table.js';
+import { PermissionResolver, PermissionsGuard, RouteContext, type RouteEntry } from '@nest-simplejwt/auth';
 
 /** `GET /api/notes/:id` → whether an anonymous request is refused there. */
 export type RouteLocks = ReadonlyMap<string, boolean>;

@@ -1,5 +1,5 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
-import { BasePermission, requestOf, SAFE_METHODS, TokenUser } from '../auth/index.js';
+import { BasePermission, requestOf, SAFE_METHODS, TokenUser } from '@nest-simplejwt/auth';
 import type { User } from '../users/user.entity.js';
 import type { Note } from './note.entity.js';
 

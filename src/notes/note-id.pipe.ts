@@ -1,5 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { NotFound } from '../auth/index.js';
+import { NotFound } from '@nest-simplejwt/auth';
 
 /** A note id in a path: anything but a positive integer matches no note (DRF's <int:pk> route). */
 @Injectable()

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CharField } from '../auth/index.js';
+import { CharField } from '@nest-simplejwt/auth';
 
 /** POST and PUT: a whole note (DRF's ModelSerializer for it: title required, body optional). */
 export class NoteInput {

@@ -7,7 +7,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import { drfDateTime } from '../auth/index.js';
+import { drfDateTime } from '@nest-simplejwt/auth';
 import { User } from '../users/user.entity.js';
 
 /** A note, owned by the user who wrote it (Django's naming: app `notes`, model `Note`). */

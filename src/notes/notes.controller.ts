@@ -9,7 +9,7 @@ import {
   TokenUser,
   validated,
   type ObjectPermissionCheck,
-} from '../auth/index.js';
+} from '@nest-simplejwt/auth';
 import type { User } from '../users/user.entity.js';
 import { IsOwnerOrStaff, userIdOf } from './is-owner-or-staff.permission.js';
 import { NoteInput, NotePatch, NoteViewDto } from './note.dto.js';

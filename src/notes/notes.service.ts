@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
-import { AuthenticationFailed, MESSAGES, NotFound, type ObjectPermissionCheck } from '../auth/index.js';
+import { AuthenticationFailed, MESSAGES, NotFound, type ObjectPermissionCheck } from '@nest-simplejwt/auth';
 import type { NoteInput, NotePatch } from './note.dto.js';
 import { Note } from './note.entity.js';
 

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { CurrentUser, IsAuthenticated, Permissions, TokenUser } from '../auth/index.js';
+import { CurrentUser, IsAuthenticated, Permissions, TokenUser } from '@nest-simplejwt/auth';
 import { toTokenUserView, toUserView, type TokenUserView, type User, type UserView } from './user.entity.js';
 import { UserViewDto } from './user-view.dto.js';
 

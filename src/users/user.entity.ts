@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { drfDateTime } from '../auth/index.js';
+import { drfDateTime } from '@nest-simplejwt/auth';
 
 /** A user, in Django's auth_user table, so data and people can move across. */
 @Entity({ name: 'auth_user' })

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsAdminUser, Permissions } from '../auth/index.js';
+import { IsAdminUser, Permissions } from '@nest-simplejwt/auth';
 import { toUserView, type UserView } from './user.entity.js';
 import { UserViewDto } from './user-view.dto.js';
 import { UsersService } from './users.service.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { QueryFailedError, Repository } from 'typeorm';
-import type { UserStore } from '../auth/index.js';
+import type { UserStore } from '@nest-simplejwt/auth';
 import { PasswordHasher } from './password-hasher.js';
 import { User } from './user.entity.js';
 

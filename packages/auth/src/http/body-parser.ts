@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import ContentType from 'fastify/lib/content-type.js';
-import { MESSAGES, ParseError, UnreadableBody, UnsupportedMediaType } from '../auth/index.js';
+import { ParseError, UnsupportedMediaType } from '../errors/exceptions.js';
+import { MESSAGES } from '../errors/messages.js';
+import { UnreadableBody } from '../validation/unreadable-body.js';
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;

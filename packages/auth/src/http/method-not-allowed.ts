@@ -1,6 +1,7 @@
 import type { CanActivate } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DrfExceptionFilter, MethodNotAllowed } from '../auth/index.js';
+import { DrfExceptionFilter } from '../errors/drf-exception.filter.js';
+import { MethodNotAllowed } from '../errors/exceptions.js';
 import { RouteContext } from './route-context.js';
 import type { RouteEntry } from './route-table.js';
 

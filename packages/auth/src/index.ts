@@ -72,3 +72,9 @@ import { CreateTokenBlacklist1732406400000 } from './blacklist/migrations/173240
 export const AUTH_ENTITIES = [OutstandingToken, BlacklistedToken];
 /** Migrations to add to your DataSource, before or beside your own. */
 export const AUTH_MIGRATIONS = [CreateTokenBlacklist1732406400000];
+
+export { installBodyParser, parseBody } from './http/body-parser.js';
+export { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.js';
+export { allowHeader, installMethodNotAllowed, type GuardChain } from './http/method-not-allowed.js';
+export { RouteContext } from './http/route-context.js';
+export { normalise, routeTable, type RouteEntry } from './http/route-table.js';

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { MESSAGES } from '../auth/index.js';
+import { MESSAGES } from '../errors/messages.js';
 
 /**
  * Answers what Node's HTTP parser rejects before Fastify sees a request (headers too large,
