@@ -168,8 +168,18 @@ function snapshotDist() {
   const dir = mkdtempSync(join(tmpdir(), 'nest-simplejwt-bench-app-'));
   cpSync(path('dist'), join(dir, 'dist'), { recursive: true });
   cpSync(path('package.json'), join(dir, 'package.json'));
-  symlinkSync(path('node_modules'), join(dir, 'node_modules'), 'dir');
-  if (!existsSync(join(dir, 'dist/main.js'))) throw new Error('dist/ changed while being copied: run the bench again');
+  // node_modules linked entry by entry, but the AuthModule package (a link into this work tree)
+  // copied, so its build is frozen as well.
+  mkdirSync(join(dir, 'node_modules/@nest-simplejwt'), { recursive: true });
+  for (const entry of readdirSync(path('node_modules'))) {
+    if (entry !== '@nest-simplejwt') symlinkSync(path(`node_modules/${entry}`), join(dir, 'node_modules', entry));
+  }
+  const auth = join(dir, 'node_modules/@nest-simplejwt/auth');
+  cpSync(path('packages/auth/package.json'), join(auth, 'package.json'));
+  cpSync(path('packages/auth/dist'), join(auth, 'dist'), { recursive: true });
+  if (!existsSync(join(dir, 'dist/main.js')) || !existsSync(join(auth, 'dist/index.js'))) {
+    throw new Error('dist/ changed while being copied: run the bench again');
+  }
   return { dir, root: new URL(`file://${dir}/`), main: join(dir, 'dist/main.js') };
 }
 
