@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { BlacklistRepository } from '@nest-simplejwt/auth';
+import { AuthDatabase, BlacklistRepository } from '@nest-simplejwt/auth';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
 import { dataSourceOptions } from './database/data-source.js';
@@ -128,7 +128,7 @@ async function changepassword(args: string[], { users }: Db): Promise<void> {
 }
 
 async function flushexpiredtokens(_args: string[], { dataSource }: Db): Promise<void> {
-  const count = await new BlacklistRepository(dataSource).flushExpired();
+  const count = await new BlacklistRepository(AuthDatabase.of(dataSource)).flushExpired();
   console.log(`Deleted ${count} expired token${count === 1 ? '' : 's'}.`);
 }
 

@@ -1,17 +1,7 @@
 import type { LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  AuthenticationGuard,
-  clientErrorHandler,
-  DrfExceptionFilter,
-  frameworkErrorHandler,
-  installBodyParser,
-  installMethodNotAllowed,
-  PermissionsGuard,
-  routeTable,
-  ThrottleGuard,
-} from '@nest-simplejwt/auth';
+import { drfFastifyOptions, routeTable, setupDrfHttp } from '@nest-simplejwt/auth';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { setupOpenApi } from './openapi.js';
@@ -29,32 +19,17 @@ export async function createApp(
   databaseUrl: string,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    routerOptions: { ignoreTrailingSlash: true },
-    bodyLimit: config.bodyLimit,
-    clientErrorHandler,
-    frameworkErrors: frameworkErrorHandler,
-    return503OnClosing: true,
-    logger: false,
-  });
+  const adapter = new FastifyAdapter({ ...drfFastifyOptions(config.bodyLimit), logger: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl, options.imports), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: options.logger,
   });
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.decorateRequest('user', null);
-  fastify.decorateRequest('auth', null);
-  installBodyParser(fastify, config.bodyLimit);
+  await setupDrfHttp(app);
   let locks: RouteLocks = new Map();
   if (config.openApiPath !== null) setupOpenApi(app, config.openApiPath, () => locks);
   await app.init();
-  const routes = routeTable(app.get(DiscoveryService));
-  if (config.openApiPath !== null) locks = await routeLocks(app, routes);
-  installMethodNotAllowed(fastify, routes, {
-    guards: [app.get(AuthenticationGuard), app.get(PermissionsGuard), app.get(ThrottleGuard)],
-    filter: app.get(DrfExceptionFilter),
-  });
+  if (config.openApiPath !== null) locks = await routeLocks(app, routeTable(app.get(DiscoveryService)));
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { Controller, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
@@ -18,7 +18,10 @@ import { JwtStrategy } from './authentication/jwt.strategy.js';
 import { UserResolver } from './authentication/user-resolver.service.js';
 import { USER_STORE } from './authentication/user-store.js';
 import { BlacklistRepository } from './blacklist/blacklist.repository.js';
+import { AuthDatabase } from './database/auth-database.js';
+import { AuthSchemaCheck } from './database/auth-schema.js';
 import { DrfExceptionFilter } from './errors/drf-exception.filter.js';
+import { MethodNotAllowedResponder } from './http/method-not-allowed.js';
 import { PermissionResolver } from './permissions/permission-resolver.service.js';
 import { PermissionsGuard } from './permissions/permissions.guard.js';
 import { ThrottleGuard } from './throttling/throttle.guard.js';
@@ -31,6 +34,7 @@ const EXPORTS = [
   USER_STORE,
   TokenService,
   TokenIssuer,
+  AuthDatabase,
   BlacklistRepository,
   JwtAuthentication,
   UserResolver,
@@ -44,9 +48,10 @@ const EXPORTS = [
 /**
  * JWT authentication the way djangorestframework-simplejwt does it, for Nest:
  * `AuthModule.forRoot({ userStore, SIGNING_KEY, ...SIMPLE_JWT settings })`, or `forRootAsync`.
- * It needs a TypeORM DataSource with AUTH_MIGRATIONS applied.
+ * Its tables live in PostgreSQL (`database`; by default the app's TypeORM DataSource).
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: SIMPLE_JWT,
@@ -70,6 +75,8 @@ const EXPORTS = [
           },
         }),
     },
+    AuthDatabase,
+    AuthSchemaCheck,
     TokenService,
     TokenIssuer,
     BlacklistRepository,
@@ -82,6 +89,7 @@ const EXPORTS = [
     PermissionsGuard,
     ThrottleGuard,
     DrfExceptionFilter,
+    MethodNotAllowedResponder,
   ],
   exports: EXPORTS,
 })

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { UserStore } from './authentication/user-store.js';
+import type { AuthDatabaseSource } from './database/auth-database.js';
 import type { PermissionClass } from './permissions/permission.js';
 import type { ThrottleStore } from './throttling/throttle-store.js';
 
@@ -132,4 +133,16 @@ export interface AuthModuleOptions<TUser extends object = object>
   DEFAULT_PERMISSION_CLASSES?: PermissionClass[];
   /** Where throttles keep request history; share one across app instances. @default in memory */
   throttleStore?: ThrottleStore;
+  /**
+   * The PostgreSQL that holds the module's tables: a TypeORM DataSource (its pool is shared), a
+   * pg Pool, or a connection URL (the module opens a pool of its own). PostgreSQL only.
+   * @default the app's TypeORM DataSource (TypeOrmModule.forRoot)
+   */
+  database?: AuthDatabaseSource;
+  /**
+   * Bring the module's tables up to date at start (idempotent, one instance at a time). Off, the
+   * module refuses to start on a database that lacks them, naming what is missing.
+   * @default false
+   */
+  runMigrations?: boolean;
 }

@@ -27,7 +27,6 @@ export { TokenUser } from './authentication/token-user.js';
 export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';
 export { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
 export { OutstandingToken } from './blacklist/outstanding-token.entity.js';
-export { CreateTokenBlacklist1732406400000 } from './blacklist/migrations/1732406400000-create-token-blacklist.js';
 
 export { DrfExceptionFilter, toApiException } from './errors/drf-exception.filter.js';
 export * from './errors/exceptions.js';
@@ -65,16 +64,20 @@ export { RequestData, validated } from './validation/request-data.js';
 export { drfDateTime } from './validation/date-time.js';
 export { CharField, type CharFieldOptions } from './validation/fields.js';
 
+export { AuthDatabase, type AuthDatabaseSource, type QueryOutcome } from './database/auth-database.js';
+export { AUTH_TABLES, AuthSchemaError, migrateSchema, missingSchema } from './database/auth-schema.js';
+
 import { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
 import { OutstandingToken } from './blacklist/outstanding-token.entity.js';
-import { CreateTokenBlacklist1732406400000 } from './blacklist/migrations/1732406400000-create-token-blacklist.js';
-/** Entities to add to your DataSource. */
+import { AUTH_MIGRATION_STEPS } from './database/auth-schema.js';
+/** The module's TypeORM entities, for a DataSource that should know its tables. */
 export const AUTH_ENTITIES = [OutstandingToken, BlacklistedToken];
-/** Migrations to add to your DataSource, before or beside your own. */
-export const AUTH_MIGRATIONS = [CreateTokenBlacklist1732406400000];
+/** The module's migrations, to run with your own through TypeORM (or let the module run them: `runMigrations`). */
+export const AUTH_MIGRATIONS = AUTH_MIGRATION_STEPS.map((step) => step.migration);
 
-export { installBodyParser, parseBody } from './http/body-parser.js';
-export { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.js';
-export { allowHeader, installMethodNotAllowed, type GuardChain } from './http/method-not-allowed.js';
+export { setupDrfHttp, type DrfHttpOptions } from './http/drf-http.js';
+export { drfFastifyOptions } from './http/fastify-options.js';
+export { parseBody } from './http/body-parser.js';
+export { allowHeader, MethodNotAllowedResponder } from './http/method-not-allowed.js';
 export { RouteContext } from './http/route-context.js';
-export { normalise, routeTable, type RouteEntry } from './http/route-table.js';
+export { routeTable, type RouteEntry } from './http/route-table.js';

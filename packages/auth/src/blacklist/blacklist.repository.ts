@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, QueryResultRow } from 'pg';
-import { DataSource } from 'typeorm';
+import { AuthDatabase } from '../database/auth-database.js';
 
 /** What the blacklist records of a token: never the token itself. */
 export interface TokenRecord {
@@ -48,22 +46,11 @@ const BLACKLIST_OLD = `
  */
 @Injectable()
 export class BlacklistRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  /**
-   * Runs a statement as a named prepared statement on the DataSource's own pg pool: parsed and
-   * planned once per connection, and without TypeORM's per-query runner (measured in
-   * BENCHMARKS.md: most of the app's overhead on refresh was there).
-   */
-  private async run<T extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<{ rows: T[]; rowCount: number }> {
-    const pool = (this.db.driver as unknown as { master: Pool }).master;
-    const result = await pool.query<T>({ name: `simplejwt_${name}`, text, values });
-    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-  }
+  constructor(private readonly db: AuthDatabase) {}
 
   /** Records a newly issued refresh or sliding token, which begins a session. */
   async outstand(token: TokenRecord): Promise<void> {
-    await this.run(
+    await this.db.query(
       'outstand',
       `INSERT INTO ${OUTSTANDING} (jti, user_id, created_at, expires_at, session_id)
        VALUES ($1, $2, to_timestamp($3), to_timestamp($4), $1)`,
@@ -72,7 +59,7 @@ export class BlacklistRepository {
   }
 
   async isBlacklisted(jti: string): Promise<boolean> {
-    const { rows } = await this.run(
+    const { rows } = await this.db.query(
       'is_blacklisted',
       `SELECT 1 FROM ${BLACKLISTED} b JOIN ${OUTSTANDING} o ON o.id = b.token_id WHERE o.jti = $1`,
       [jti],
@@ -86,7 +73,7 @@ export class BlacklistRepository {
    * came within `graceSeconds` of the win; if not, the replay revokes the whole session.
    */
   async rotate(old: TokenRecord, next: TokenRecord, graceSeconds: number): Promise<RotationOutcome> {
-    const { rows } = await this.run<{ rotated: boolean }>(
+    const { rows } = await this.db.query<{ rotated: boolean }>(
       'rotate',
       `WITH old AS (${UPSERT_OLD}),
        won AS (${BLACKLIST_OLD}),
@@ -106,7 +93,7 @@ export class BlacklistRepository {
    * BLACKLIST_AFTER_ROTATION off). False, and nothing written, when `old` is blacklisted.
    */
   async extend(old: TokenRecord, next: TokenRecord): Promise<boolean> {
-    const { rows } = await this.run<{ extended: boolean }>(
+    const { rows } = await this.db.query<{ extended: boolean }>(
       'extend',
       `WITH old AS (${UPSERT_OLD}),
        successor AS (
@@ -125,7 +112,7 @@ export class BlacklistRepository {
    * was blacklisted already (nothing changes then).
    */
   async blacklistSession(token: TokenRecord): Promise<boolean> {
-    const { rows } = await this.run<{ blacklisted: boolean }>(
+    const { rows } = await this.db.query<{ blacklisted: boolean }>(
       'blacklist_session',
       `WITH old AS (${UPSERT_OLD}),
        won AS (${BLACKLIST_OLD}),
@@ -145,7 +132,7 @@ export class BlacklistRepository {
    * (by the database clock), blacklists every token of its session and answers true.
    */
   private async revokeSessionUnlessWithin(jti: string, graceSeconds: number): Promise<boolean> {
-    const { rows } = await this.run<{ revoked: boolean }>(
+    const { rows } = await this.db.query<{ revoked: boolean }>(
       'revoke_session',
       `WITH replayed AS (
          SELECT o.session_id FROM ${OUTSTANDING} o JOIN ${BLACKLISTED} b ON b.token_id = o.id
@@ -162,6 +149,6 @@ export class BlacklistRepository {
 
   /** Deletes tokens past their expiry (SimpleJWT's flushexpiredtokens); returns how many. */
   async flushExpired(): Promise<number> {
-    return (await this.run('flush_expired', `DELETE FROM ${OUTSTANDING} WHERE expires_at < now()`, [])).rowCount;
+    return (await this.db.query('flush_expired', `DELETE FROM ${OUTSTANDING} WHERE expires_at < now()`, [])).rowCount;
   }
 }

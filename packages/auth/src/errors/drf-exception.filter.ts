@@ -1,6 +1,7 @@
-import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Inject, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { isUnroutedRequest, MethodNotAllowedResponder } from '../http/method-not-allowed.js';
 import { ApiException, type ErrorBody } from './exceptions.js';
 import { MESSAGES } from './messages.js';
 
@@ -38,7 +39,8 @@ function httpMessage(error: HttpException): string {
 
 /**
  * Writes every error in DRF's shape. Every 401 carries `WWW-Authenticate` with the first
- * configured header type, as DRF's `authenticate_header` does; nothing else does.
+ * configured header type, as DRF's `authenticate_header` does; nothing else does. A request no
+ * route serves, on a path served for other methods, gets DRF's 405 or OPTIONS answer.
  */
 @Catch()
 export class DrfExceptionFilter implements ExceptionFilter {
@@ -48,15 +50,25 @@ export class DrfExceptionFilter implements ExceptionFilter {
   constructor(
     @Inject(SIMPLE_JWT) settings: ResolvedSettings,
     private readonly adapterHost: HttpAdapterHost,
+    @Optional() private readonly methods?: MethodNotAllowedResponder,
   ) {
     this.wwwAuthenticate = `${settings.AUTH_HEADER_TYPES[0]} realm="api"`;
   }
 
   catch(error: unknown, host: ArgumentsHost): void {
-    this.send(host.switchToHttp().getResponse(), error);
+    const http = host.switchToHttp();
+    const response = http.getResponse();
+    if (this.methods !== undefined && isUnroutedRequest(error)) {
+      this.methods.answer(http.getRequest(), response).then(
+        (answered) => answered || this.send(response, error),
+        (refusal: unknown) => this.send(response, refusal),
+      );
+      return;
+    }
+    this.send(response, error);
   }
 
-  /** Writes `error` to a response; usable outside Nest's pipeline (the 405 routes use it). */
+  /** Writes `error` to a response; usable outside Nest's pipeline. */
   send(response: unknown, error: unknown): void {
     const exception = toApiException(error);
     if (exception.getStatus() >= 500) {

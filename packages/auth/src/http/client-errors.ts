@@ -1,11 +1,10 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MESSAGES } from '../errors/messages.js';
 
 /**
- * Answers what Node's HTTP parser rejects before Fastify sees a request (headers too large,
- * malformed request lines) with DRF-shaped bodies: 4xx, never a 5xx and never a hang.
+ * Answers what Node's HTTP parser rejects before the framework sees a request (headers too
+ * large, malformed request lines) with DRF-shaped bodies: 4xx, never a 5xx and never a hang.
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -22,11 +21,8 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   );
 }
 
-/**
- * What Fastify's router rejects before any hook runs. A URL with broken percent-encoding matches
- * no route, as Django would find none: 404. Anything else is a malformed request: 400.
- */
-export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const [status, detail] = error.code === 'FST_ERR_BAD_URL' ? [404, MESSAGES.notFound] : [400, MESSAGES.malformedRequest];
-  void reply.code(status).send({ detail });
+/** Puts clientErrorHandler in place of whatever the framework installed on the server. */
+export function installClientErrorHandler(server: Server): void {
+  server.removeAllListeners('clientError');
+  server.on('clientError', clientErrorHandler);
 }

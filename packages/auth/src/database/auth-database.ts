@@ -1,0 +1,97 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { AUTH_OPTIONS } from '../auth.module-definition.js';
+import type { AuthModuleOptions } from '../auth.options.js';
+
+/**
+ * Where the module keeps its tables: a TypeORM DataSource (its pool is shared), a pg Pool, or a
+ * PostgreSQL connection URL (the module then opens and closes a pool of its own).
+ */
+export type AuthDatabaseSource = DataSource | pg.Pool | string;
+
+export interface QueryOutcome<T> {
+  readonly rows: T[];
+  readonly rowCount: number;
+}
+
+/**
+ * The module's PostgreSQL: every statement is a named prepared statement on one pg pool, parsed
+ * and planned once per connection, without an ORM's per-query work (measured in BENCHMARKS.md:
+ * most of the app's overhead on refresh was TypeORM's query runner).
+ */
+@Injectable()
+export class AuthDatabase implements OnApplicationShutdown {
+  private resolved?: pg.Pool;
+  private owned = false;
+
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: Pick<AuthModuleOptions, 'database'>,
+    private readonly moduleRef?: ModuleRef,
+  ) {}
+
+  /** A database over `source`, outside Nest (the CLI, scripts). */
+  static of(source: AuthDatabaseSource): AuthDatabase {
+    return new AuthDatabase({ database: source });
+  }
+
+  /** The pg pool, found on first use (a DataSource is initialised by then). */
+  get pool(): pg.Pool {
+    this.resolved ??= this.resolve();
+    return this.resolved;
+  }
+
+  async query<T extends pg.QueryResultRow>(name: string, text: string, values: unknown[] = []): Promise<QueryOutcome<T>> {
+    const result = await this.pool.query<T>({ name: `simplejwt_${name}`, text, values });
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  }
+
+  /** Runs `work` on one connection inside a transaction. */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.owned && this.resolved) await this.resolved.end();
+  }
+
+  private resolve(): pg.Pool {
+    const source = this.options.database ?? this.defaultDataSource();
+    if (typeof source === 'string') {
+      this.owned = true;
+      return new pg.Pool({ connectionString: source });
+    }
+    if (source instanceof pg.Pool) return source;
+    if (source.options.type !== 'postgres') {
+      throw new Error(`AuthModule: the database must be PostgreSQL (the DataSource given is ${source.options.type})`);
+    }
+    const pool = (source.driver as unknown as { master?: pg.Pool }).master;
+    if (!pool) throw new Error('AuthModule: the TypeORM DataSource given is not initialised');
+    return pool;
+  }
+
+  private defaultDataSource(): DataSource {
+    try {
+      const found = this.moduleRef?.get(DataSource, { strict: false });
+      if (found) return found;
+    } catch {
+      // none registered: say what to do below
+    }
+    throw new Error(
+      'AuthModule: no database. Give the module `database` (a TypeORM DataSource, a pg Pool or a PostgreSQL URL), ' +
+        'or import TypeOrmModule.forRoot() for PostgreSQL in the same app.',
+    );
+  }
+}
