@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type FactoryProvider, type ModuleMetadata, type Type } from '@nestjs/common';
 import type { AuthModuleOptions } from './auth.options.js';
 
 /** Options fixed when the module is imported (they shape routes and globals, so no factory). */
@@ -32,3 +32,23 @@ export const {
   .setClassMethodName('forRoot')
   .setExtras<Partial<AuthModuleExtras>>({}, (definition) => definition)
   .build();
+
+/** `AuthModule.forRoot()`'s argument: the settings and ports, and the mounting options. */
+export type AuthModuleRootOptions<TUser extends object = object> = AuthModuleOptions<TUser> & Partial<AuthModuleExtras>;
+
+/** Makes the options for `forRootAsync({ useClass })` / `useExisting`. */
+export interface AuthOptionsFactory<TUser extends object = object> {
+  create(): AuthModuleOptions<TUser> | Promise<AuthModuleOptions<TUser>>;
+}
+
+/**
+ * `AuthModule.forRootAsync()`'s argument: a factory (with what it injects), a class or an existing
+ * provider that makes the options, and the mounting options.
+ */
+export interface AuthModuleAsyncOptions<TUser extends object = object> extends Pick<ModuleMetadata, 'imports'>, Partial<AuthModuleExtras> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  useFactory?: (...args: any[]) => AuthModuleOptions<TUser> | Promise<AuthModuleOptions<TUser>>;
+  inject?: FactoryProvider['inject'];
+  useClass?: Type<AuthOptionsFactory<TUser>>;
+  useExisting?: Type<AuthOptionsFactory<TUser>>;
+}

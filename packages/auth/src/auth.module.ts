@@ -7,7 +7,9 @@ import {
   AUTH_OPTIONS,
   AUTH_OPTIONS_TYPE,
   AuthConfigurableModule,
+  type AuthModuleAsyncOptions,
   type AuthModuleExtras,
+  type AuthModuleRootOptions,
 } from './auth.module-definition.js';
 import type { AuthModuleOptions } from './auth.options.js';
 import { resolveSettings, SIMPLE_JWT, stripUndefined, type ResolvedSettings } from './auth.settings.js';
@@ -94,12 +96,14 @@ const EXPORTS = [
   exports: EXPORTS,
 })
 export class AuthModule extends AuthConfigurableModule {
-  static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
-    return withExtras(super.forRoot(options), options);
+  /** The module configured with `options`: SimpleJWT's settings, your `userStore`, and where to mount. */
+  static override forRoot<TUser extends object>(options: AuthModuleRootOptions<TUser>): DynamicModule {
+    return withExtras(super.forRoot(options as typeof AUTH_OPTIONS_TYPE), options);
   }
 
-  static override forRootAsync(options: typeof AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withExtras(super.forRootAsync(options), options);
+  /** The module configured by a factory (or class) that may inject your providers, e.g. the user store. */
+  static override forRootAsync<TUser extends object>(options: AuthModuleAsyncOptions<TUser>): DynamicModule {
+    return withExtras(super.forRootAsync(options as typeof AUTH_ASYNC_OPTIONS_TYPE), options);
   }
 }
 

@@ -1,4 +1,6 @@
 import type { KeyObject } from 'node:crypto';
+import type { ClientInfo } from './authentication/client-info.js';
+import type { TokenUserClass } from './authentication/token-user.js';
 import type { UserStore } from './authentication/user-store.js';
 import type { AuthDatabaseSource } from './database/auth-database.js';
 import type { PermissionClass } from './permissions/permission.js';
@@ -84,8 +86,9 @@ export interface SimpleJwtSettings {
   /**
    * DRF's DEFAULT_THROTTLE_RATES, scope → `N/second|minute|hour|day`: `anon` limits anonymous
    * requests per address, `user` authenticated ones per user, others the routes of that
-   * `@ThrottleScope()` (the token endpoints use `token`). None by default, as in DRF.
-   * @default {}
+   * `@ThrottleScope()` (the token endpoints use `token`). Unlike DRF, the token endpoints are
+   * throttled unless you say otherwise (`{}` turns every throttle off).
+   * @default { token: '20/minute' }
    */
   DEFAULT_THROTTLE_RATES: Record<string, string>;
   /** DRF's NUM_PROXIES: how many proxies in front add to X-Forwarded-For (0: use the socket address). @default 0 */
@@ -115,20 +118,42 @@ export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'
   SLIDING_TOKEN_LIFETIME: '5m',
   SLIDING_TOKEN_REFRESH_LIFETIME: '1d',
   REFRESH_TOKEN_REUSE_GRACE: '30s',
-  DEFAULT_THROTTLE_RATES: {},
+  DEFAULT_THROTTLE_RATES: { token: '20/minute' },
   NUM_PROXIES: 0,
 } satisfies Omit<SimpleJwtSettings, 'SIGNING_KEY'>);
 
-/** What `AuthModule.forRoot()` (or the factory of `forRootAsync()`) takes. */
-export interface AuthModuleOptions<TUser extends object = object>
-  extends Partial<SimpleJwtSettings> {
+/** A login attempt, as the login hooks see it. */
+export interface LoginAttempt extends ClientInfo {
+  /** The username as given (trimmed). */
+  readonly username: string;
+}
+
+/**
+ * What `AuthModule.forRoot()` (or the factory of `forRootAsync()`) takes: SimpleJWT's settings
+ * under their own names, and the module's ports. `TUser` is your user type, inferred from
+ * `userStore`, so `tokenClaims` and the hooks receive it typed.
+ */
+export interface AuthModuleOptions<TUser extends object = object> extends Partial<SimpleJwtSettings> {
   SIGNING_KEY: string | KeyObject;
   /** Where users come from: the port your users module implements. */
   userStore: UserStore<TUser>;
-  /** Extra claims for a user's tokens (SimpleJWT's `get_token` override); reserved claims win. */
+  /**
+   * Extra claims for a user's tokens (SimpleJWT's `get_token` override). Reserved claims
+   * (token_type, exp, iat, jti, the user id claim) cannot be overridden.
+   * @example tokenClaims: (user) => ({ username: user.username, is_staff: user.isStaff })
+   */
   tokenClaims?: (user: TUser) => Record<string, unknown> | Promise<Record<string, unknown>>;
-  /** Whether a user may log in and use tokens (USER_AUTHENTICATION_RULE). @default the store's isActive */
+  /** Whether a user may log in and use tokens (SimpleJWT's USER_AUTHENTICATION_RULE). @default the store's isActive */
   USER_AUTHENTICATION_RULE?: (user: TUser) => boolean;
+  /**
+   * Called after a successful login, before the tokens are answered (SimpleJWT's issue 904). An
+   * error it throws is logged and does not fail the login.
+   */
+  ON_LOGIN_SUCCESS?: (user: TUser, attempt: LoginAttempt) => void | Promise<void>;
+  /** Called after a refused login (wrong password, unknown or inactive user); errors are logged. */
+  ON_LOGIN_FAILED?: (attempt: LoginAttempt) => void | Promise<void>;
+  /** What JWTStatelessUserAuthentication builds from a token's claims (SimpleJWT's TOKEN_USER_CLASS). @default TokenUser */
+  TOKEN_USER_CLASS?: TokenUserClass;
   /** DRF's DEFAULT_PERMISSION_CLASSES: what a route without `@Permissions()` needs. @default [IsAuthenticated] */
   DEFAULT_PERMISSION_CLASSES?: PermissionClass[];
   /** Where throttles keep request history; share one across app instances. @default in memory */

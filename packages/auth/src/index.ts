@@ -1,6 +1,12 @@
 // The public API of the AuthModule: what another Nest app may import. Everything else is private.
 export { AuthModule } from './auth.module.js';
-export { AUTH_OPTIONS, type AuthModuleExtras } from './auth.module-definition.js';
+export {
+  AUTH_OPTIONS,
+  type AuthModuleAsyncOptions,
+  type AuthModuleExtras,
+  type AuthModuleRootOptions,
+  type AuthOptionsFactory,
+} from './auth.module-definition.js';
 export {
   ALGORITHMS,
   AUTHENTICATION_CLASSES,
@@ -10,6 +16,7 @@ export {
   type AuthenticationClass,
   type AuthModuleOptions,
   type AuthTokenClass,
+  type LoginAttempt,
   type Duration,
   type SimpleJwtSettings,
 } from './auth.options.js';
@@ -22,7 +29,8 @@ export { UserResolver } from './authentication/user-resolver.service.js';
 export { USER_STORE, type UserStore } from './authentication/user-store.js';
 export { CurrentUser } from './authentication/current-user.decorator.js';
 export { SkipAuthentication, SKIP_AUTHENTICATION_METADATA } from './authentication/skip-authentication.decorator.js';
-export { TokenUser } from './authentication/token-user.js';
+export { TokenUser, type TokenUserClass } from './authentication/token-user.js';
+export { clientAddress, clientInfo, type ClientInfo, type RequestWithClient } from './authentication/client-info.js';
 
 export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';
 export { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';

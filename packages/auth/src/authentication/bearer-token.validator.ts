@@ -6,7 +6,6 @@ import { MESSAGES } from '../errors/messages.js';
 import { TokenError } from '../tokens/token-error.js';
 import { TokenService } from '../tokens/token.service.js';
 import { TOKEN_TYPE_OF, type Claims } from '../tokens/token-types.js';
-import { TokenUser } from './token-user.js';
 import { UserResolver } from './user-resolver.service.js';
 
 /**
@@ -27,7 +26,7 @@ export class BearerTokenValidator {
     if (!this.resolver.hasUserId(claims)) throw new InvalidToken(MESSAGES.noUserIdentification);
     if (this.settings.AUTHENTICATION_CLASS === 'JWTStatelessUserAuthentication') {
       if (!this.resolver.isIdValue(claims)) throw new InvalidToken(MESSAGES.noUserIdentification);
-      return new TokenUser(claims, this.settings.USER_ID_CLAIM);
+      return this.resolver.tokenUser(claims);
     }
     const user = await this.resolver.userOf(claims);
     if (user === null) throw new AuthenticationFailed(MESSAGES.userNotFound, 'user_not_found');

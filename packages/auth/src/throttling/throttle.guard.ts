@@ -3,18 +3,14 @@ import { Reflector } from '@nestjs/core';
 import { AUTH_OPTIONS } from '../auth.module-definition.js';
 import type { AuthModuleOptions } from '../auth.options.js';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
-import { USER_STORE, type UserStore } from '../authentication/user-store.js';
-import { TokenUser } from '../authentication/token-user.js';
+import { UserResolver } from '../authentication/user-resolver.service.js';
+import { clientAddress, type RequestWithClient } from '../authentication/client-info.js';
 import { Throttled } from '../errors/exceptions.js';
 import { MemoryThrottleStore, type ThrottleStore } from './throttle-store.js';
 import { THROTTLE_SCOPE_METADATA } from './throttle-scope.decorator.js';
 
-interface ThrottledRequest {
+interface ThrottledRequest extends RequestWithClient {
   user?: object | null;
-  ip?: string;
-  headers: Record<string, string | string[] | undefined>;
-  socket?: { remoteAddress?: string };
-  raw?: { socket?: { remoteAddress?: string } };
 }
 
 /**
@@ -32,7 +28,7 @@ export class ThrottleGuard implements CanActivate, OnModuleDestroy {
   constructor(
     private readonly reflector: Reflector,
     @Inject(SIMPLE_JWT) private readonly settings: ResolvedSettings,
-    @Inject(USER_STORE) private readonly users: UserStore,
+    private readonly resolver: UserResolver,
     @Inject(AUTH_OPTIONS) options: AuthModuleOptions,
   ) {
     this.store = options.throttleStore ?? new MemoryThrottleStore();
@@ -70,20 +66,12 @@ export class ThrottleGuard implements CanActivate, OnModuleDestroy {
     (this.store as { close?: () => void }).close?.();
   }
 
-  /**
-   * DRF's get_ident with NUM_PROXIES: the socket's address, or with N proxies in front the
-   * address the Nth-last proxy saw (X-Forwarded-For is trusted no further than that).
-   */
+  /** DRF's get_ident: override to identify anonymous clients otherwise. */
   protected clientAddress(request: ThrottledRequest): string {
-    const remote = request.raw?.socket?.remoteAddress ?? request.socket?.remoteAddress ?? request.ip ?? '';
-    const header = request.headers['x-forwarded-for'];
-    const xff = Array.isArray(header) ? header.join(',') : header;
-    if (this.numProxies === 0 || !xff) return remote;
-    const addresses = xff.split(',');
-    return addresses[addresses.length - Math.min(this.numProxies, addresses.length)].trim();
+    return clientAddress(request, this.numProxies);
   }
 
   protected userId(user: object): string {
-    return user instanceof TokenUser ? String(user.id) : String(this.users.getIdField(user, this.settings.USER_ID_FIELD));
+    return String(this.resolver.idOf(user));
   }
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
 import { AUTH_OPTIONS } from '../auth.module-definition.js';
-import type { AuthModuleOptions } from '../auth.options.js';
+import type { AuthModuleOptions, LoginAttempt } from '../auth.options.js';
+import type { ClientInfo } from '../authentication/client-info.js';
 import { USER_STORE, type UserStore } from '../authentication/user-store.js';
 import { UserResolver } from '../authentication/user-resolver.service.js';
 import { BlacklistRepository, type TokenRecord } from '../blacklist/blacklist.repository.js';
@@ -17,6 +18,8 @@ import type { Claims, MintedToken, TokenType } from './token-types.js';
  */
 @Injectable()
 export class TokenIssuer {
+  private readonly logger = new Logger('TokenIssuer');
+
   constructor(
     @Inject(SIMPLE_JWT) private readonly settings: ResolvedSettings,
     @Inject(USER_STORE) private readonly users: UserStore,
@@ -27,8 +30,8 @@ export class TokenIssuer {
   ) {}
 
   /** POST /api/token/: a refresh and an access token for valid credentials. */
-  async obtainPair(username: string, password: string): Promise<{ refresh: string; access: string }> {
-    const user = await this.login(username, password);
+  async obtainPair(username: string, password: string, client: ClientInfo): Promise<{ refresh: string; access: string }> {
+    const user = await this.login(username, password, client);
     const refresh = this.tokens.mint('refresh', await this.claimsFor(user), this.settings.REFRESH_TOKEN_LIFETIME);
     await this.blacklist.outstand(this.record(refresh.payload, refresh));
     const access = this.tokens.accessFrom(refresh.payload);
@@ -75,8 +78,8 @@ export class TokenIssuer {
   }
 
   /** POST /api/token/sliding/: one token that is both bearer and refresh token. */
-  async obtainSliding(username: string, password: string): Promise<{ token: string }> {
-    const user = await this.login(username, password);
+  async obtainSliding(username: string, password: string, client: ClientInfo): Promise<{ token: string }> {
+    const user = await this.login(username, password, client);
     const sliding = this.mintSliding(await this.claimsFor(user));
     await this.blacklist.outstand(this.record(sliding.payload, sliding));
     return { token: sliding.token };
@@ -121,13 +124,25 @@ export class TokenIssuer {
     );
   }
 
-  private async login(username: string, password: string): Promise<object> {
+  private async login(username: string, password: string, client: ClientInfo): Promise<object> {
     const user = await this.users.authenticate(username, password);
+    const attempt: LoginAttempt = { username, ...client };
     if (user === null || !this.resolver.isAllowed(user)) {
+      await this.hook('ON_LOGIN_FAILED', () => this.options.ON_LOGIN_FAILED?.(attempt));
       throw new AuthenticationFailed(MESSAGES.noActiveAccount);
     }
     if (this.settings.UPDATE_LAST_LOGIN) await this.users.recordLogin?.(user);
+    await this.hook('ON_LOGIN_SUCCESS', () => this.options.ON_LOGIN_SUCCESS?.(user, attempt));
     return user;
+  }
+
+  /** Runs a login hook of the app; what it throws is the app's bug, logged, not the client's 500. */
+  private async hook(name: string, run: () => void | Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.logger.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
   }
 
   /** A refresh for a deleted or inactive user is refused; a blacklisted token says so first. */

@@ -1,4 +1,4 @@
-import { Body, HttpCode, Post, UsePipes } from '@nestjs/common';
+import { Body, HttpCode, Inject, Post, Req, UsePipes } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -6,6 +6,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { clientInfo, type RequestWithClient } from '../authentication/client-info.js';
 import { SkipAuthentication } from '../authentication/skip-authentication.decorator.js';
 import { Public } from '../permissions/permissions.decorator.js';
 import { ThrottleScope } from '../throttling/throttle-scope.decorator.js';
@@ -37,14 +39,17 @@ import { TokenIssuer } from './token-issuer.service.js';
 @ApiUnauthorizedResponse({ type: DetailResponse, description: 'Bad credentials or an unusable token' })
 @ApiBadRequestResponse({ description: 'Field errors, e.g. {"username": ["This field is required."]}' })
 export class TokenController {
-  constructor(protected readonly issuer: TokenIssuer) {}
+  constructor(
+    protected readonly issuer: TokenIssuer,
+    @Inject(SIMPLE_JWT) protected readonly settings: ResolvedSettings,
+  ) {}
 
   @Post('/')
   @HttpCode(200)
   @ApiOperation({ summary: 'Obtain a refresh and an access token (log in)' })
   @ApiOkResponse({ type: TokenPairResponse })
-  obtainPair(@Body() body: TokenObtainPairRequest): Promise<TokenPairResponse> {
-    return this.issuer.obtainPair(body.username, body.password);
+  obtainPair(@Body() body: TokenObtainPairRequest, @Req() request: RequestWithClient): Promise<TokenPairResponse> {
+    return this.issuer.obtainPair(body.username, body.password, clientInfo(request, this.settings.NUM_PROXIES));
   }
 
   @Post('refresh/')
@@ -80,14 +85,17 @@ export class TokenController {
 @UsePipes(DrfValidationPipe)
 @ApiUnauthorizedResponse({ type: DetailResponse })
 export class SlidingTokenController {
-  constructor(protected readonly issuer: TokenIssuer) {}
+  constructor(
+    protected readonly issuer: TokenIssuer,
+    @Inject(SIMPLE_JWT) protected readonly settings: ResolvedSettings,
+  ) {}
 
   @Post('sliding/')
   @HttpCode(200)
   @ApiOperation({ summary: 'Obtain a sliding token (bearer and refresh token in one)' })
   @ApiOkResponse({ type: SlidingTokenResponse })
-  obtain(@Body() body: TokenObtainPairRequest): Promise<SlidingTokenResponse> {
-    return this.issuer.obtainSliding(body.username, body.password);
+  obtain(@Body() body: TokenObtainPairRequest, @Req() request: RequestWithClient): Promise<SlidingTokenResponse> {
+    return this.issuer.obtainSliding(body.username, body.password, clientInfo(request, this.settings.NUM_PROXIES));
   }
 
   @Post('sliding/refresh/')

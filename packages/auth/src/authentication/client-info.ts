@@ -1,0 +1,37 @@
+/** Who is on the other end of a request, as far as the server can tell. */
+export interface ClientInfo {
+  /** The client's address: the socket's, or with NUM_PROXIES the one X-Forwarded-For names. */
+  readonly ip: string;
+  /** The User-Agent header, '' when none; at most 512 characters. */
+  readonly userAgent: string;
+}
+
+/** The parts of a Fastify or Express request the client's address is read from. */
+export interface RequestWithClient {
+  ip?: string;
+  headers: Record<string, string | string[] | undefined>;
+  socket?: { remoteAddress?: string };
+  raw?: { socket?: { remoteAddress?: string } };
+}
+
+/**
+ * DRF's get_ident with NUM_PROXIES: the socket's address, or with N proxies in front the address
+ * the Nth-last proxy saw (X-Forwarded-For is trusted no further than that, so it cannot be forged
+ * to pass as someone else).
+ */
+export function clientAddress(request: RequestWithClient, numProxies: number): string {
+  const remote = request.raw?.socket?.remoteAddress ?? request.socket?.remoteAddress ?? request.ip ?? '';
+  const header = request.headers['x-forwarded-for'];
+  const xff = Array.isArray(header) ? header.join(',') : header;
+  if (numProxies === 0 || !xff) return remote;
+  const addresses = xff.split(',');
+  return addresses[addresses.length - Math.min(numProxies, addresses.length)].trim();
+}
+
+export function clientInfo(request: RequestWithClient, numProxies: number): ClientInfo {
+  const agent = request.headers['user-agent'];
+  return {
+    ip: clientAddress(request, numProxies),
+    userAgent: (Array.isArray(agent) ? agent[0] : (agent ?? '')).slice(0, 512),
+  };
+}
