@@ -14,8 +14,17 @@ const created: string[] = [];
 
 /** A new database with every migration applied (a clone of the template), for this spec file. */
 export async function freshDatabase(): Promise<string> {
+  return newDatabase(TEMPLATE);
+}
+
+/** A new database with no tables at all. */
+export async function emptyDatabase(): Promise<string> {
+  return newDatabase('template0');
+}
+
+async function newDatabase(template: string): Promise<string> {
   const name = `test_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`));
+  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   created.push(name);
   return withDatabase(adminUrl(), name);
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -63,15 +63,25 @@ export class AuthDatabase implements OnApplicationShutdown {
     }
   }
 
+  /** Closes the pool when the module opened it (from a URL); a shared one is its owner's to close. */
+  async close(): Promise<void> {
+    const pool = this.resolved;
+    this.resolved = undefined;
+    if (this.owned && pool) await pool.end();
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    if (this.owned && this.resolved) await this.resolved.end();
+    await this.close();
   }
 
   private resolve(): pg.Pool {
     const source = this.options.database ?? this.defaultDataSource();
     if (typeof source === 'string') {
       this.owned = true;
-      return new pg.Pool({ connectionString: source });
+      const pool = new pg.Pool({ connectionString: source });
+      // An idle connection the server ends (a restart, a failover) must not crash the process.
+      pool.on('error', (error) => new Logger('AuthDatabase').warn(`An idle database connection failed: ${error.message}`));
+      return pool;
     }
     if (source instanceof pg.Pool) return source;
     if (source.options.type !== 'postgres') {

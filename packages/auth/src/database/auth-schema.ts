@@ -70,11 +70,17 @@ export class AuthSchemaCheck implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (this.options.runMigrations) {
-      await migrateSchema(this.db);
-      this.logger.log('Token tables are up to date');
+    try {
+      if (this.options.runMigrations) {
+        await migrateSchema(this.db);
+        this.logger.log('Token tables are up to date');
+      }
+      const missing = await missingSchema(this.db);
+      if (missing.length > 0) throw new AuthSchemaError(missing);
+    } catch (error) {
+      // The app will not start: shutdown hooks will not run, so the pool closes here.
+      await this.db.close();
+      throw error;
     }
-    const missing = await missingSchema(this.db);
-    if (missing.length > 0) throw new AuthSchemaError(missing);
   }
 }

@@ -35,9 +35,14 @@ export async function setupDrfHttp(app: INestApplication, options: DrfHttpOption
   if (type === 'fastify') {
     await installFastifyHttp(app as NestFastifyApplication, options.bodyLimit);
   } else if (type === 'express') {
-    const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void; disable(name: string): void };
-    // Django's URLs are case-sensitive; Express's are not unless told.
+    const express = app.getHttpAdapter().getInstance() as {
+      set(name: string, value: unknown): void;
+      disable(name: string): void;
+      router?: { caseSensitive?: boolean };
+    };
+    // Django's URLs are case-sensitive; Express's are not unless told (and its router may exist already).
     express.set('case sensitive routing', true);
+    if (express.router) express.router.caseSensitive = true;
     express.disable('x-powered-by');
     installExpressHttp(app, options.bodyLimit);
   } else {
