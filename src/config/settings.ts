@@ -54,7 +54,8 @@ export const SETTINGS = {
   JWT_SLIDING_TOKEN_REFRESH_EXP_CLAIM: setting('JWT_SLIDING_TOKEN_REFRESH_EXP_CLAIM', 'refresh_exp', 'Claim bounding how long a sliding token can be refreshed', text),
   JWT_SLIDING_TOKEN_LIFETIME: setting('JWT_SLIDING_TOKEN_LIFETIME', '5m', 'How long a sliding token is valid as a bearer token', duration),
   JWT_SLIDING_TOKEN_REFRESH_LIFETIME: setting('JWT_SLIDING_TOKEN_REFRESH_LIFETIME', '1d', 'How long a sliding token can keep being refreshed', duration),
-  JWT_REFRESH_TOKEN_REUSE_GRACE: setting('JWT_REFRESH_TOKEN_REUSE_GRACE', '30s', 'A rotated refresh token replayed after this revokes its whole session (before it: just refused)', duration),
+  JWT_REFRESH_TOKEN_REUSE_GRACE: setting('JWT_REFRESH_TOKEN_REUSE_GRACE', '30s', "Within this, the live refresh token's parent gets the same new pair again (a retry); any other rotated token revokes the session", duration),
+  JWT_SESSION_LIFETIME: setting('JWT_SESSION_LIFETIME', '30d', "A login's absolute lifetime across rotations; shorter than the refresh lifetime, it caps the tokens", duration),
   JWT_TOKEN_PATH: setting('JWT_TOKEN_PATH', 'api/token', 'Where the token endpoints are mounted', text),
   JWT_SLIDING_TOKENS: setting('JWT_SLIDING_TOKENS', 'false', 'Also serve <JWT_TOKEN_PATH>/sliding/ and <JWT_TOKEN_PATH>/sliding/refresh/', bool),
 } as const;

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
+  AUTH_EXTRAS,
   AUTH_EXTRAS_DEFAULTS,
   AUTH_OPTIONS,
   AUTH_OPTIONS_TYPE,
@@ -22,6 +23,13 @@ import { USER_STORE } from './authentication/user-store.js';
 import { BlacklistRepository } from './blacklist/blacklist.repository.js';
 import { AuthDatabase } from './database/auth-database.js';
 import { AuthSchemaCheck } from './database/auth-schema.js';
+import { AUTH_EVENT_SINK, AuthEvents, LoggerEventSink } from './events/auth-events.js';
+import { SessionRepository } from './sessions/session.repository.js';
+import { SessionUsers } from './sessions/session-users.service.js';
+import { PasswordChangeController } from './sessions/password-change.controller.js';
+import { SessionService } from './sessions/session.service.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { UserSessionsController } from './sessions/user-sessions.controller.js';
 import { DrfExceptionFilter } from './errors/drf-exception.filter.js';
 import { MethodNotAllowedResponder } from './http/method-not-allowed.js';
 import { PermissionResolver } from './permissions/permission-resolver.service.js';
@@ -37,7 +45,9 @@ const EXPORTS = [
   TokenService,
   TokenIssuer,
   AuthDatabase,
+  AuthEvents,
   BlacklistRepository,
+  SessionRepository,
   JwtAuthentication,
   UserResolver,
   PermissionResolver,
@@ -79,6 +89,15 @@ const EXPORTS = [
     },
     AuthDatabase,
     AuthSchemaCheck,
+    {
+      provide: AUTH_EVENT_SINK,
+      inject: [AUTH_OPTIONS],
+      useFactory: (options: AuthModuleOptions) => options.events ?? new LoggerEventSink(),
+    },
+    AuthEvents,
+    SessionRepository,
+    SessionUsers,
+    SessionService,
     TokenService,
     TokenIssuer,
     BlacklistRepository,
@@ -109,7 +128,7 @@ export class AuthModule extends AuthConfigurableModule {
 
 function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>): DynamicModule {
   const extras = { ...AUTH_EXTRAS_DEFAULTS, ...stripUndefined(given) };
-  const providers: Provider[] = [...(definition.providers ?? [])];
+  const providers: Provider[] = [...(definition.providers ?? []), { provide: AUTH_EXTRAS, useValue: Object.freeze(extras) }];
   if (extras.globalGuards) {
     // Global guards run in this order, as DRF's APIView.initial: who is asking, whether they
     // may, and whether they are asking too often.
@@ -120,6 +139,11 @@ function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>)
   if (extras.errorFilter) providers.push({ provide: APP_FILTER, useExisting: DrfExceptionFilter });
   const controllers: Type[] = [mounted(TokenController, extras.path)];
   if (extras.slidingTokens) controllers.push(mounted(SlidingTokenController, extras.path));
+  if (extras.sessionRoutes) {
+    controllers.push(mounted(SessionsController, extras.sessionsPath));
+    controllers.push(mounted(UserSessionsController, extras.usersPath));
+    controllers.push(mounted(PasswordChangeController, extras.passwordChangePath));
+  }
   return { ...definition, global: extras.isGlobal, providers, controllers };
 }
 
