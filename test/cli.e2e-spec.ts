@@ -638,9 +638,10 @@ describe('CLI (node dist/cli.js)', () => {
   });
 
   describe('help, and command lines it refuses: nothing is run, nothing opened', () => {
+    /** Every command migrates before it runs: a database still without tables was never opened. */
     let bare: string;
     const commands = ['changepassword', 'createsuperuser', 'createuser', 'flushexpiredtokens', 'migrate'];
-    /** Every command migrates before it runs: a database still without tables was never opened. */
+    /** What createsuperuser --no-input would need to create someone. */
     const superuser = { DJANGO_SUPERUSER_USERNAME: 'helpadmin', DJANGO_SUPERUSER_PASSWORD: STRONG };
 
     beforeAll(async () => {
