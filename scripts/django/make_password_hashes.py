@@ -86,7 +86,7 @@ LOW = [
     ("pbkdf2_sha1", "pbkdf2_sha1, 1000 iterations", h.LowPBKDF2SHA1PasswordHasher(), True),
     ("argon2", "argon2id, t=1 m=256 p=1", h.LowArgon2PasswordHasher(), True),
     ("argon2", "argon2id, t=2 m=512 p=4", h.LowArgon2ParallelPasswordHasher(), False),
-    ("argon2", "argon2i (Django 1.10-2.0), t=1 m=256 p=1", h.LowArgon2iPasswordHasher(), False),
+    ("argon2", "argon2i (Django 1.10-3.1), t=1 m=256 p=1", h.LowArgon2iPasswordHasher(), False),
     ("argon2", "argon2d, t=1 m=256 p=1", h.LowArgon2dPasswordHasher(), False),
     ("bcrypt_sha256", "bcrypt_sha256, 4 rounds", h.LowBCryptSHA256PasswordHasher(), True),
     ("bcrypt", "bcrypt, 4 rounds", h.LowBCryptPasswordHasher(), True),

@@ -133,7 +133,7 @@ class LowArgon2ParallelPasswordHasher(Argon2PasswordHasher):
 
 
 class LowArgon2iPasswordHasher(LowArgon2PasswordHasher):
-    """What Django 1.10-2.0 made (argon2i), at a low cost."""
+    """What Django 1.10-3.1 made (argon2i), at a low cost."""
 
     def params(self):
         params = super().params()
