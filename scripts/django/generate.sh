@@ -43,8 +43,10 @@ chown postgres:postgres "$WORK/pwfile"
 runuser -u postgres -- "$PG/initdb" -D "$WORK/data" -U postgres --auth=scram-sha-256 --pwfile="$WORK/pwfile" \
   -E UTF8 --locale=C >/dev/null
 rm -f "$WORK/pwfile"
-if "$PYTHON" -c "import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $PORT)) == 0)"; then :; else
-  echo "port $PORT is taken" >&2; exit 1
+# The kernel handed this port out as free; check that nothing has started listening on it since.
+if "$PYTHON" -c "import socket, sys; sys.exit(socket.socket().connect_ex(('127.0.0.1', $PORT)) != 0)"; then
+  echo "port $PORT is taken" >&2
+  exit 1
 fi
 runuser -u postgres -- "$PG/pg_ctl" -D "$WORK/data" -l "$WORK/postgres.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories= -c TimeZone=UTC" start >/dev/null
