@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { PasswordHasher } from '../src/users/password-hasher.js';
 import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';
+import { DJANGO, djangoDatabase, dropDjangoDatabases, dumpdataEntries } from './support/django.js';
 import { startApp, type TestApp } from './support/test-app.js';
 
 /** The project root: the CLI runs from there, as `node dist/cli.js`. */
@@ -558,6 +559,57 @@ describe('CLI (node dist/cli.js)', () => {
     });
   });
 
+  describe('importdjangousers', () => {
+    const FIXTURE = join(ROOT, 'test/fixtures/django/dumpdata-users.json');
+    let target: string;
+
+    beforeAll(async () => {
+      target = await emptyDatabase();
+    }, TEST_TIMEOUT);
+    afterAll(() => dropDjangoDatabases());
+
+    it("imports manage.py dumpdata auth.user, keeping every hash; a second run changes nothing; they log in with Django's passwords", async () => {
+      const users = dumpdataEntries();
+      const first = await cli(['importdjangousers', '--from-json', FIXTURE], target);
+      expect(first).toEqual({ code: 0, stdout: `Imported ${users.length} new users; 0 updated, 0 unchanged, 0 skipped.\n`, stderr: '' });
+      const rows = await sql(target, 'SELECT id, username, password FROM auth_user ORDER BY id');
+      expect(rows).toEqual(users.map((u) => ({ id: u.pk, username: u.fields.username, password: u.fields.password })).sort((a, b) => a.id - b.id));
+      const second = await cli(['importdjangousers', '--from-json', FIXTURE], target);
+      expect(second).toEqual({ code: 0, stdout: `Imported 0 new users; 0 updated, ${users.length} unchanged, 0 skipped.\n`, stderr: '' });
+
+      const t = await startApp({}, target);
+      try {
+        const active = DJANGO.users.find((u) => u.is_active && u.password !== null)!;
+        const res = await t.http().post('/api/token/').send({ username: active.username, password: active.password });
+        expect(res.status).toBe(200);
+      } finally {
+        await t.close();
+      }
+    }, TEST_TIMEOUT);
+
+    it('imports from the Django database itself', async () => {
+      const other = await emptyDatabase();
+      const res = await cli(['importdjangousers', '--from-database', await djangoDatabase()], other);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toBe(`Imported ${dumpdataEntries().length} new users; 0 updated, 0 unchanged, 0 skipped.\n`);
+    }, TEST_TIMEOUT);
+
+    it('refuses a command line without exactly one source (exit 2), and an unreadable file or bad JSON (exit 1), importing nobody', async () => {
+      const bare = await emptyDatabase();
+      const neither = await cli(['importdjangousers'], bare);
+      expect([neither.code, neither.stdout]).toEqual([2, '']);
+      expect(neither.stderr).toBe('Error: importdjangousers: give exactly one of --from-json and --from-database (see: node dist/cli.js importdjangousers --help)\n');
+      expect((await cli(['importdjangousers', '--from-json', FIXTURE, '--from-database', 'postgres://x'], bare)).code).toBe(2);
+      const missing = await cli(['importdjangousers', '--from-json', '/nonexistent/users.json'], bare);
+      expect(missing).toEqual({ code: 1, stdout: '', stderr: 'Error: cannot read /nonexistent/users.json: ENOENT\n' });
+      const garbage = await cli(['importdjangousers', '--from-json', '-'], bare, {}, 'not json');
+      expect(garbage.code).toBe(1);
+      expect(garbage.stderr).toMatch(/^Error: /);
+      expect(await tables(bare)).toContain('auth_user');
+      expect(await sql(bare, 'SELECT id FROM auth_user')).toEqual([]);
+    }, TEST_TIMEOUT);
+  });
+
   describe('changepassword', () => {
     beforeAll(async () => {
       await sql(url, `INSERT INTO auth_user (username, password, email) VALUES ('gina', $1, 'gina.lollobrigida@example.com')`, [
@@ -696,7 +748,7 @@ describe('CLI (node dist/cli.js)', () => {
   describe('help, and command lines it refuses: nothing is run, nothing opened', () => {
     /** Every command migrates before it runs: a database still without tables was never opened. */
     let bare: string;
-    const commands = ['changepassword', 'createsuperuser', 'createuser', 'flushexpiredtokens', 'listsessions', 'migrate', 'revokesessions'];
+    const commands = ['changepassword', 'createsuperuser', 'createuser', 'flushexpiredtokens', 'importdjangousers', 'listsessions', 'migrate', 'revokesessions'];
     /** What createsuperuser --no-input would need to create someone. */
     const superuser = { DJANGO_SUPERUSER_USERNAME: 'helpadmin', DJANGO_SUPERUSER_PASSWORD: STRONG };
 
@@ -714,6 +766,7 @@ describe('CLI (node dist/cli.js)', () => {
         '  createsuperuser     Create a staff superuser, prompting for what is missing',
         '  createuser          Create a user without prompting (for scripts)',
         '  flushexpiredtokens  Delete expired outstanding and blacklisted tokens, and sessions that can serve no token any more',
+        '  importdjangousers   Import the users of a Django project, keeping their password hashes',
         "  listsessions        List a user's live sessions, newest first",
         '  migrate             Apply pending database migrations',
         "  revokesessions      End all of a user's sessions, or one of them with --session",
@@ -747,6 +800,7 @@ describe('CLI (node dist/cli.js)', () => {
           createuser:
             'Usage: node dist/cli.js createuser --username <username> --password <password> [--email <email>] [--inactive] [--staff] [--superuser] [--skip-password-validation]',
           flushexpiredtokens: 'Usage: node dist/cli.js flushexpiredtokens',
+          importdjangousers: 'Usage: node dist/cli.js importdjangousers (--from-json <file> | --from-database <url>) [--time-zone <zone>]',
           listsessions: 'Usage: node dist/cli.js listsessions <username>',
           migrate: 'Usage: node dist/cli.js migrate',
           revokesessions: 'Usage: node dist/cli.js revokesessions <username> [--session <id>]',

@@ -5,6 +5,7 @@ import { AuthDatabase, BlacklistRepository, SessionRepository } from '@nest-simp
 import { loadConfig } from '../config/app-config.js';
 import { dataSourceOptions } from '../database/data-source.js';
 import { openDatabase } from '../database/open-database.js';
+import { DjangoUserImport } from '../users/django-import.js';
 import { User } from '../users/user.entity.js';
 import { UsernameTaken, UsersService, type NewUser } from '../users/users.service.js';
 import { DatabaseReport, StderrLogger } from './cli-logger.js';
@@ -15,6 +16,7 @@ export interface CliDatabase {
   readonly users: UsersService;
   readonly blacklist: BlacklistRepository;
   readonly sessions: SessionRepository;
+  readonly djangoImport: DjangoUserImport;
   /** The migrations applied on opening, in order (what `migrate` reports). */
   readonly applied: readonly string[];
   /** users.create(), a taken username being the user's error (a race past the earlier check). */
@@ -42,6 +44,7 @@ export async function openCliDatabase(): Promise<CliDatabase> {
     users,
     blacklist: new BlacklistRepository(auth),
     sessions: new SessionRepository(auth),
+    djangoImport: new DjangoUserImport(dataSource),
     applied: report.applied,
     async createUser(user) {
       try {
