@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { QueryFailedError, Repository } from 'typeorm';
 import type { SqlUserLookup, UserStore } from '@nest-simplejwt/auth';
 import { PasswordHasher } from './password-hasher.js';
+import { validatePassword } from './password-validation.js';
 import { User } from './user.entity.js';
 
 /** Django's auth_user ids are PostgreSQL integers. */
@@ -162,6 +163,11 @@ export class UsersService implements UserStore<User> {
   async setPassword(user: User, password: string): Promise<void> {
     user.password = await this.hasher.hash(password);
     await this.users.update({ id: user.id }, { password: user.password });
+  }
+
+  /** Django's default password validators (POST /api/password/change/ asks). */
+  validatePassword(user: User, password: string): string[] {
+    return validatePassword(password, user);
   }
 
   /** Sets the password of the user named `username`; false when there is no such user. */
