@@ -1,4 +1,4 @@
-import { Controller, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { Controller, Module, UseInterceptors, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import {
@@ -20,6 +20,11 @@ import { JwtStrategy } from './authentication/jwt.strategy.js';
 import { UserResolver } from './authentication/user-resolver.service.js';
 import { USER_STORE } from './authentication/user-store.js';
 import { BlacklistRepository } from './blacklist/blacklist.repository.js';
+import { COOKIE_SETTINGS, resolveCookieSettings } from './cookies/cookie-settings.js';
+import { CookieTokenSource } from './cookies/cookie-token-source.js';
+import { CsrfProtection } from './cookies/csrf-protection.service.js';
+import { TOKEN_ROUTES_PATH, TokenCookies } from './cookies/token-cookies.js';
+import { TokenResponseInterceptor } from './cookies/token-response.interceptor.js';
 import { AuthDatabase } from './database/auth-database.js';
 import { AuthSchemaCheck } from './database/auth-schema.js';
 import { DrfExceptionFilter } from './errors/drf-exception.filter.js';
@@ -33,6 +38,9 @@ import { TokenService } from './tokens/token.service.js';
 
 const EXPORTS = [
   SIMPLE_JWT,
+  COOKIE_SETTINGS,
+  CsrfProtection,
+  CookieTokenSource,
   USER_STORE,
   TokenService,
   TokenIssuer,
@@ -61,6 +69,7 @@ const EXPORTS = [
       useFactory: (options: AuthModuleOptions) => resolveSettings(options),
     },
     { provide: USER_STORE, inject: [AUTH_OPTIONS], useFactory: (options: AuthModuleOptions) => options.userStore },
+    { provide: COOKIE_SETTINGS, inject: [AUTH_OPTIONS], useFactory: (options: AuthModuleOptions) => resolveCookieSettings(options) },
     {
       provide: JwtService,
       inject: [SIMPLE_JWT],
@@ -92,6 +101,10 @@ const EXPORTS = [
     ThrottleGuard,
     DrfExceptionFilter,
     MethodNotAllowedResponder,
+    CsrfProtection,
+    CookieTokenSource,
+    TokenCookies,
+    TokenResponseInterceptor,
   ],
   exports: EXPORTS,
 })
@@ -109,7 +122,7 @@ export class AuthModule extends AuthConfigurableModule {
 
 function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>): DynamicModule {
   const extras = { ...AUTH_EXTRAS_DEFAULTS, ...stripUndefined(given) };
-  const providers: Provider[] = [...(definition.providers ?? [])];
+  const providers: Provider[] = [...(definition.providers ?? []), { provide: TOKEN_ROUTES_PATH, useValue: extras.path }];
   if (extras.globalGuards) {
     // Global guards run in this order, as DRF's APIView.initial: who is asking, whether they
     // may, and whether they are asking too often.
@@ -123,10 +136,14 @@ function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>)
   return { ...definition, global: extras.isGlobal, providers, controllers };
 }
 
-/** A subclass mounted at `path`, so two apps in one process can mount the routes differently. */
+/**
+ * A subclass mounted at `path`, so two apps in one process can mount the routes differently;
+ * its responses are no-store, and carry cookies in cookie mode (TokenResponseInterceptor).
+ */
 function mounted<T extends Type>(controller: T, path: string): T {
   const subclass = class extends controller {};
   Object.defineProperty(subclass, 'name', { value: controller.name });
   Controller(path)(subclass);
+  UseInterceptors(TokenResponseInterceptor)(subclass);
   return subclass;
 }

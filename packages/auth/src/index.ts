@@ -32,6 +32,20 @@ export { SkipAuthentication, SKIP_AUTHENTICATION_METADATA } from './authenticati
 export { TokenUser, type TokenUserClass } from './authentication/token-user.js';
 export { clientAddress, clientInfo, type ClientInfo, type RequestWithClient } from './authentication/client-info.js';
 
+export { COOKIE_DEFAULTS, SAME_SITE_VALUES, type CookieSettings, type SameSite } from './cookies/cookie.options.js';
+export {
+  COOKIE_SETTINGS,
+  isTrustedOrigin,
+  resolveCookieSettings,
+  trustedOrigin,
+  type CookieAttributes,
+  type ResolvedCookieSettings,
+  type TrustedOrigin,
+} from './cookies/cookie-settings.js';
+export { readCookie, serializeCookie } from './cookies/cookie-header.js';
+export { CsrfProtection } from './cookies/csrf-protection.service.js';
+export { CookieTokenSource } from './cookies/cookie-token-source.js';
+
 export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';
 export { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
 export { OutstandingToken } from './blacklist/outstanding-token.entity.js';
