@@ -20,7 +20,7 @@ export {
   type Duration,
   type SimpleJwtSettings,
 } from './auth.options.js';
-export { parseDuration, resolveSettings, SettingsError, SIMPLE_JWT, type ResolvedSettings } from './auth.settings.js';
+export { headerName, parseDuration, resolveSettings, SettingsError, SIMPLE_JWT, type ResolvedSettings } from './auth.settings.js';
 
 export { AuthenticationGuard } from './authentication/authentication.guard.js';
 export { JwtAuthentication, type Authenticated } from './authentication/jwt-authentication.service.js';
