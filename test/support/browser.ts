@@ -76,5 +76,12 @@ export async function serveStatic(pages: Record<string, (origin: string) => stri
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as { port: number }).port;
-  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // a browser's idle keep-alive sockets would hold the close open
+      }),
+  };
 }
