@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type Browser } from './support/browser.js';
+import { launchBrowser, type Browser, type PageWindow } from './support/browser.js';
 import { dropDatabases } from './support/database.js';
 import { createUser, startApp, type TestApp } from './support/test-app.js';
 
@@ -53,7 +53,7 @@ describe('the explorer in Chromium', () => {
     const login = await execute('token-TokenController_obtainPair', { username: 'alice', password: 'correct horse' });
     expect(login.status).toBe('200');
     expect(Object.keys(JSON.parse(login.body))).toEqual(['refresh', 'access']);
-    const stored = JSON.parse((await page.evaluate(() => localStorage.getItem('authorized'))) ?? 'null');
+    const stored = JSON.parse((await page.evaluate(() => (globalThis as unknown as PageWindow).localStorage.getItem('authorized'))) ?? 'null');
     expect(stored?.bearer?.value).toBe(JSON.parse(login.body).access);
     const me = await execute('users-MeController_me');
     expect([me.status, JSON.parse(me.body).username]).toEqual(['200', 'alice']);
@@ -74,7 +74,7 @@ describe('the explorer in Chromium', () => {
     const refresh = await execute('token-TokenController_obtainPair', { username: 'alice', password: 'correct horse' });
     const logout = await execute('token-TokenController_blacklist', { refresh: JSON.parse(refresh.body).refresh });
     expect(logout.status).toBe('200');
-    expect(await page.evaluate(() => localStorage.getItem('authorized'))).toBe('{}');
+    expect(await page.evaluate(() => (globalThis as unknown as PageWindow).localStorage.getItem('authorized'))).toBe('{}');
     const me = await execute('users-MeController_me');
     expect([me.status, JSON.parse(me.body)]).toEqual(['401', { detail: 'Authentication credentials were not provided.' }]);
   });

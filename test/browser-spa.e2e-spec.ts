@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { launchBrowser, serveStatic, type Browser } from './support/browser.js';
+import { launchBrowser, serveStatic, type Browser, type PageWindow } from './support/browser.js';
 import { dropDatabases } from './support/database.js';
 import { createUser, startApp, type TestApp } from './support/test-app.js';
 
@@ -81,10 +81,9 @@ describe('a browser app on another origin, in cookie mode, in Chromium', () => {
     await dropDatabases();
   });
 
-  type Call = { status: number; body: unknown };
-  const api = (name: 'me' | 'refresh' | 'logout') => page.evaluate((n) => (window as unknown as Record<string, Record<string, () => Promise<Call>>>).api[n](), name);
+  const api = (name: 'me' | 'refresh' | 'logout') => page.evaluate((n) => (globalThis as unknown as PageWindow).api[n](), name);
   /** document.cookie holds the CSRF cookie and nothing else: never a token. */
-  const expectOnlyCsrfCookieVisible = async () => expect(await page.evaluate(() => document.cookie)).toMatch(/^csrftoken=[a-zA-Z0-9]{32}$/);
+  const expectOnlyCsrfCookieVisible = async () => expect(await page.evaluate(() => (globalThis as unknown as PageWindow).document.cookie)).toMatch(/^csrftoken=[a-zA-Z0-9]{32}$/);
 
   /** What the API answered a page that posted to it (the page shows the JSON body). */
   async function forgedFrom(origin: string): Promise<unknown> {
@@ -99,7 +98,7 @@ describe('a browser app on another origin, in cookie mode, in Chromium', () => {
   }
 
   it('logs in with credentials: include; the page sees the CSRF cookie but never a token cookie', async () => {
-    const login = await page.evaluate(() => (window as unknown as { api: { login(u: string, p: string): Promise<Call> } }).api.login('alice', 'correct horse'));
+    const login = await page.evaluate(() => (globalThis as unknown as PageWindow).api.login('alice', 'correct horse'));
     expect(login.status).toBe(200);
     expect(Object.keys(login.body as object)).toEqual(['access']);
     await expectOnlyCsrfCookieVisible();

@@ -12,6 +12,14 @@ export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/browser/', 
 /** Every browser action gives up after this: a broken page fails the spec, it never hangs it. */
 export const ACTION_TIMEOUT = 15000;
 
+/** What the specs read of a page's globals (they compile without the DOM library). */
+export interface PageWindow {
+  document: { cookie: string };
+  localStorage: { getItem(key: string): string | null };
+  /** The SPA page's client (test/browser-spa.e2e-spec.ts). */
+  api: Record<string, (...args: string[]) => Promise<{ status: number; body: unknown }>>;
+}
+
 export interface Browser {
   readonly context: BrowserContext;
   newPage(): Promise<Page>;
