@@ -123,7 +123,7 @@ async function changepassword(args: string[], { users }: Db): Promise<void> {
   if ((await users.findByUsername(username)) === null) throw new CliError(`user '${username}' does not exist`);
   const password = values.password ?? (await prompts().password());
   if (password === '') throw new CliError("Blank passwords aren't allowed.");
-  await users.setPassword(username, password);
+  await users.setPasswordByUsername(username, password);
   console.log(`Password changed successfully for user '${username}'`);
 }
 

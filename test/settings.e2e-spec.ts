@@ -138,13 +138,13 @@ describe('settings changed from their defaults (in-process apps)', () => {
       expect(lifetime(r)).toBe(604800);
     });
 
-    it('access 60 s and refresh 120 s, on obtain and on refresh, and in the outstanding record', async () => {
+    it('access 60 s and refresh 120 s, on obtain and on refresh, and in the session record', async () => {
       const { access, refresh: r } = await pair(app.t);
       expect(lifetime(access)).toBe(60);
       expect(lifetime(r)).toBe(120);
-      const { jti, exp } = decode(r).payload;
-      const [row] = await sql(app.t.databaseUrl, 'SELECT expires_at FROM token_blacklist_outstandingtoken WHERE jti = $1', [jti]);
-      expect(new Date(row.expires_at).getTime()).toBe((exp as number) * 1000);
+      const { sid, exp } = decode(r).payload;
+      const [row] = await sql(app.t.databaseUrl, 'SELECT live_exp::int, access_exp::int FROM token_session WHERE id = $1', [sid]);
+      expect(row).toEqual({ live_exp: exp, access_exp: decode(access).payload.exp });
       const res = await refresh(app.t, r);
       expect(res.status).toBe(200);
       expect(lifetime(res.body.access)).toBe(60);
@@ -171,11 +171,14 @@ describe('settings changed from their defaults (in-process apps)', () => {
     covers('JWT_ROTATE_REFRESH_TOKENS');
     const app = appWith({ JWT_ROTATE_REFRESH_TOKENS: 'false' });
 
-    it('by default, a refresh answers a new refresh token and the old one is then refused', async () => {
+    it('by default, a refresh answers a new refresh token and the old one is then only a retry of it', async () => {
       const { refresh: r } = await pair(base.t);
       const res = await refresh(base.t, r);
       expect(res.status).toBe(200);
       expect(Object.keys(res.body)).toEqual(['access', 'refresh']);
+      expect(res.body.refresh).not.toBe(r);
+      expect((await refresh(base.t, r)).body).toEqual(res.body);
+      await refresh(base.t, res.body.refresh);
       const again = await refresh(base.t, r);
       expect(again.status).toBe(401);
       expect(again.body).toEqual(BLACKLISTED);
@@ -189,7 +192,8 @@ describe('settings changed from their defaults (in-process apps)', () => {
         expect(Object.keys(res.body)).toEqual(['access']);
         expect((await me(app.t, res.body.access)).status).toBe(200);
       }
-      expect(await sql(app.t.databaseUrl, 'SELECT * FROM token_blacklist_blacklistedtoken')).toEqual([]);
+      const [row] = await sql(app.t.databaseUrl, 'SELECT live_jti, parent_jti FROM token_session WHERE id = $1', [decode(r).payload.sid]);
+      expect(row).toEqual({ live_jti: decode(r).payload.jti, parent_jti: null });
     });
   });
 
@@ -206,7 +210,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
       expect(second.status).toBe(200);
       expect(Object.keys(second.body)).toEqual(['access', 'refresh']);
       expect((await refresh(app.t, first.body.refresh)).status).toBe(200);
-      expect(await sql(app.t.databaseUrl, 'SELECT * FROM token_blacklist_blacklistedtoken')).toEqual([]);
+      expect((await refresh(app.t, r0)).status).toBe(200);
     });
 
     it('false: the rotated tokens stay one session, so a logout ends the old one too', async () => {
@@ -359,8 +363,8 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('by default tokens carry neither, and neither is checked', async () => {
       const { access, refresh: r } = await pair(base.t);
-      expect(Object.keys(decode(access).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id']);
-      expect(Object.keys(decode(r).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id']);
+      expect(Object.keys(decode(access).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
+      expect(Object.keys(decode(r).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
       expect((await me(base.t, signed(accessClaims(base.aliceId, { aud: 'someone-else', iss: 'nobody' })))).status).toBe(200);
     });
 
@@ -566,7 +570,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
       const res = await me(app.t, access);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: app.aliceId, username: 'alice' });
-      const [row] = await sql(app.t.databaseUrl, 'SELECT user_id FROM token_blacklist_outstandingtoken WHERE jti = $1', [decode(r).payload.jti]);
+      const [row] = await sql(app.t.databaseUrl, 'SELECT user_id FROM token_session WHERE id = $1', [decode(r).payload.sid]);
       expect(row.user_id).toBe('alice');
       expect((await refresh(app.t, r)).status).toBe(200);
     });
@@ -600,21 +604,22 @@ describe('settings changed from their defaults (in-process apps)', () => {
       const { access, refresh: r } = await pair(app.t);
       const a = decode(access).payload;
       const f = decode(r).payload;
-      expect(Object.keys(f)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid']);
-      expect(Object.keys(a)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid']);
+      expect(Object.keys(f)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'sid']);
+      expect(Object.keys(a)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'sid']);
       expect(f).toMatchObject({ kind: 'refresh', uid: app.aliceId });
       expect(a).toMatchObject({ kind: 'access', uid: app.aliceId });
       expect(f.token_id).toMatch(/^[0-9a-f]{32}$/);
       expect((await me(app.t, access)).status).toBe(200);
     });
 
-    it('the blacklist follows the renamed jti claim: rotation refuses the replayed token', async () => {
+    it('the session follows the renamed claims: rotation records token_id and uid, and refuses a replay two generations back', async () => {
       const { refresh: r } = await pair(app.t);
-      const rows = await sql(app.t.databaseUrl, 'SELECT user_id FROM token_blacklist_outstandingtoken WHERE jti = $1', [decode(r).payload.token_id]);
-      expect(rows).toEqual([{ user_id: String(app.aliceId) }]);
+      const rows = await sql(app.t.databaseUrl, 'SELECT user_id, live_jti FROM token_session WHERE id = $1', [decode(r).payload.sid]);
+      expect(rows).toEqual([{ user_id: String(app.aliceId), live_jti: decode(r).payload.token_id }]);
       const res = await refresh(app.t, r);
       expect(res.status).toBe(200);
-      expect(Object.keys(decode(res.body.refresh).payload)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid']);
+      expect(Object.keys(decode(res.body.refresh).payload)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'sid']);
+      expect((await refresh(app.t, res.body.refresh)).status).toBe(200);
       const again = await refresh(app.t, r);
       expect(again.status).toBe(401);
       expect(again.body).toEqual(BLACKLISTED);
@@ -648,7 +653,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
     it('JWT_SLIDING_TOKEN_REFRESH_EXP_CLAIM: sliding tokens carry refresh_until and are refreshed by it', async () => {
       const token = await sliding(app.t);
       const payload = decode(token).payload as Record<string, number>;
-      expect(Object.keys(payload)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'refresh_until']);
+      expect(Object.keys(payload)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'sid', 'refresh_until']);
       expect(payload.refresh_until - payload.iat).toBe(86400);
       const res = await app.t.http().post('/api/token/sliding/refresh/').send({ token });
       expect(res.status).toBe(200);
@@ -704,18 +709,45 @@ describe('settings changed from their defaults (in-process apps)', () => {
     });
   });
 
+  describe('JWT_SESSION_LIFETIME', () => {
+    covers('JWT_SESSION_LIFETIME');
+    const app = appWith({ JWT_SESSION_LIFETIME: '4s' });
+
+    it('by default 30 days: the first tokens keep their own lifetimes', async () => {
+      const { access, refresh: r } = await pair(base.t);
+      expect(lifetime(access)).toBe(15 * 60);
+      expect(lifetime(r)).toBe(7 * 86400);
+    });
+
+    it('4s: caps every token of the session at its end, across rotations, and the session ends then', async () => {
+      const { access, refresh: r0 } = await pair(app.t);
+      const iat = decode(r0).payload.iat as number;
+      expect(decode(r0).payload.exp).toBe(iat + 4);
+      expect(decode(access).payload.exp).toBe(iat + 4);
+      await sleep(1100);
+      const rotated = await refresh(app.t, r0);
+      expect(rotated.status).toBe(200);
+      expect(decode(rotated.body.refresh).payload.exp).toBe(iat + 4);
+      expect(decode(rotated.body.access).payload.exp).toBe(iat + 4);
+      await sleep((iat + 4) * 1000 - Date.now() + 300);
+      const late = await refresh(app.t, rotated.body.refresh);
+      expect(late.status).toBe(401);
+      expect(late.body).toEqual({ detail: 'Token is expired', code: 'token_not_valid' });
+    });
+  });
+
   describe('JWT_REFRESH_TOKEN_REUSE_GRACE', () => {
     covers('JWT_REFRESH_TOKEN_REUSE_GRACE');
     const app = appWith({ JWT_REFRESH_TOKEN_REUSE_GRACE: '0s' });
     const twoSeconds = appWith({ JWT_REFRESH_TOKEN_REUSE_GRACE: '2s' });
 
-    it('by default (30 s), an immediate replay is refused but its successor still works', async () => {
+    it('by default (30 s), an immediate replay of the parent gets the same pair, and its successor still works', async () => {
       const { refresh: r0 } = await pair(base.t);
-      const r1 = (await refresh(base.t, r0)).body.refresh;
+      const first = (await refresh(base.t, r0)).body;
       const replay = await refresh(base.t, r0);
-      expect(replay.status).toBe(401);
-      expect(replay.body).toEqual(BLACKLISTED);
-      const next = await refresh(base.t, r1);
+      expect(replay.status).toBe(200);
+      expect(replay.body).toEqual(first);
+      const next = await refresh(base.t, first.refresh);
       expect(next.status).toBe(200);
       expect(Object.keys(next.body)).toEqual(['access', 'refresh']);
     });
@@ -736,10 +768,11 @@ describe('settings changed from their defaults (in-process apps)', () => {
       expect(verified.body).toEqual({ non_field_errors: ['Token is blacklisted'] });
     });
 
-    it('2s: a replay within the grace leaves the successor alone; one after it revokes the session', async () => {
+    it('2s: a retry of the parent within the grace gets the same pair; one after it revokes the session', async () => {
       const { refresh: r0 } = await pair(twoSeconds.t);
-      const r1 = (await refresh(twoSeconds.t, r0)).body.refresh;
-      expect((await refresh(twoSeconds.t, r0)).body).toEqual(BLACKLISTED);
+      const first = (await refresh(twoSeconds.t, r0)).body;
+      expect((await refresh(twoSeconds.t, r0)).body).toEqual(first);
+      const r1 = first.refresh;
       const r2 = (await refresh(twoSeconds.t, r1)).body.refresh;
       expect(typeof r2).toBe('string');
       await sleep(2500);

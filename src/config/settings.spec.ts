@@ -203,6 +203,7 @@ describe('loadConfig: defaults and forms', () => {
         SLIDING_TOKEN_LIFETIME: 300,
         SLIDING_TOKEN_REFRESH_LIFETIME: 86400,
         REFRESH_TOKEN_REUSE_GRACE: 30,
+        SESSION_LIFETIME: 2592000,
         DEFAULT_THROTTLE_RATES: { anon: '100/minute', user: '1000/minute', token: '20/minute' },
         NUM_PROXIES: 0,
       },

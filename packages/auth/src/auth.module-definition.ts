@@ -13,6 +13,19 @@ export interface AuthModuleExtras {
   errorFilter: boolean;
   /** Make the module's exports visible everywhere. @default false */
   isGlobal: boolean;
+  /**
+   * Mount the session routes (the caller's sessions, staff's view of a user's, and the password
+   * change). They need `UserStore.checkPassword` and `setPassword`: the app refuses to start
+   * without them while this is on.
+   * @default true
+   */
+  sessionRoutes: boolean;
+  /** Where the caller's session routes go. @default 'api/sessions' */
+  sessionsPath: string;
+  /** Where staff's `{id}/sessions/` routes go. @default 'api/users' */
+  usersPath: string;
+  /** Where the password change goes. @default 'api/password/change' */
+  passwordChangePath: string;
 }
 
 export const AUTH_EXTRAS_DEFAULTS: AuthModuleExtras = {
@@ -21,7 +34,14 @@ export const AUTH_EXTRAS_DEFAULTS: AuthModuleExtras = {
   globalGuards: true,
   errorFilter: true,
   isGlobal: false,
+  sessionRoutes: true,
+  sessionsPath: 'api/sessions',
+  usersPath: 'api/users',
+  passwordChangePath: 'api/password/change',
 };
+
+/** Injection token of the mounting options as resolved (defaults filled in). */
+export const AUTH_EXTRAS = Symbol('AUTH_EXTRAS');
 
 export const {
   ConfigurableModuleClass: AuthConfigurableModule,

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
+  AUTH_EXTRAS,
   AUTH_EXTRAS_DEFAULTS,
   AUTH_OPTIONS,
   AUTH_OPTIONS_TYPE,
@@ -27,6 +28,13 @@ import { TOKEN_ROUTES_PATH, TokenCookies } from './cookies/token-cookies.js';
 import { TokenResponseInterceptor } from './cookies/token-response.interceptor.js';
 import { AuthDatabase } from './database/auth-database.js';
 import { AuthSchemaCheck } from './database/auth-schema.js';
+import { AUTH_EVENT_SINK, AuthEvents, LoggerEventSink } from './events/auth-events.js';
+import { SessionRepository } from './sessions/session.repository.js';
+import { SessionUsers } from './sessions/session-users.service.js';
+import { PasswordChangeController } from './sessions/password-change.controller.js';
+import { SessionService } from './sessions/session.service.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { UserSessionsController } from './sessions/user-sessions.controller.js';
 import { DrfExceptionFilter } from './errors/drf-exception.filter.js';
 import { MethodNotAllowedResponder } from './http/method-not-allowed.js';
 import { PermissionResolver } from './permissions/permission-resolver.service.js';
@@ -45,7 +53,9 @@ const EXPORTS = [
   TokenService,
   TokenIssuer,
   AuthDatabase,
+  AuthEvents,
   BlacklistRepository,
+  SessionRepository,
   JwtAuthentication,
   UserResolver,
   PermissionResolver,
@@ -88,6 +98,15 @@ const EXPORTS = [
     },
     AuthDatabase,
     AuthSchemaCheck,
+    {
+      provide: AUTH_EVENT_SINK,
+      inject: [AUTH_OPTIONS],
+      useFactory: (options: AuthModuleOptions) => options.events ?? new LoggerEventSink(),
+    },
+    AuthEvents,
+    SessionRepository,
+    SessionUsers,
+    SessionService,
     TokenService,
     TokenIssuer,
     BlacklistRepository,
@@ -122,7 +141,11 @@ export class AuthModule extends AuthConfigurableModule {
 
 function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>): DynamicModule {
   const extras = { ...AUTH_EXTRAS_DEFAULTS, ...stripUndefined(given) };
-  const providers: Provider[] = [...(definition.providers ?? []), { provide: TOKEN_ROUTES_PATH, useValue: extras.path }];
+  const providers: Provider[] = [
+    ...(definition.providers ?? []),
+    { provide: AUTH_EXTRAS, useValue: Object.freeze(extras) },
+    { provide: TOKEN_ROUTES_PATH, useValue: extras.path },
+  ];
   if (extras.globalGuards) {
     // Global guards run in this order, as DRF's APIView.initial: who is asking, whether they
     // may, and whether they are asking too often.
@@ -131,19 +154,27 @@ function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>)
     providers.push({ provide: APP_GUARD, useExisting: ThrottleGuard });
   }
   if (extras.errorFilter) providers.push({ provide: APP_FILTER, useExisting: DrfExceptionFilter });
-  const controllers: Type[] = [mounted(TokenController, extras.path)];
-  if (extras.slidingTokens) controllers.push(mounted(SlidingTokenController, extras.path));
+  const controllers: Type[] = [tokenRoutes(TokenController, extras.path)];
+  if (extras.slidingTokens) controllers.push(tokenRoutes(SlidingTokenController, extras.path));
+  if (extras.sessionRoutes) {
+    controllers.push(mounted(SessionsController, extras.sessionsPath));
+    controllers.push(mounted(UserSessionsController, extras.usersPath));
+    controllers.push(mounted(PasswordChangeController, extras.passwordChangePath));
+  }
   return { ...definition, global: extras.isGlobal, providers, controllers };
 }
 
-/**
- * A subclass mounted at `path`, so two apps in one process can mount the routes differently;
- * its responses are no-store, and carry cookies in cookie mode (TokenResponseInterceptor).
- */
+/** Token routes mounted at `path`: no-store answers, and cookies in cookie mode (TokenResponseInterceptor). */
+function tokenRoutes<T extends Type>(controller: T, path: string): T {
+  const subclass = mounted(controller, path);
+  UseInterceptors(TokenResponseInterceptor)(subclass);
+  return subclass;
+}
+
+/** A subclass mounted at `path`, so two apps in one process can mount the routes differently. */
 function mounted<T extends Type>(controller: T, path: string): T {
   const subclass = class extends controller {};
   Object.defineProperty(subclass, 'name', { value: controller.name });
   Controller(path)(subclass);
-  UseInterceptors(TokenResponseInterceptor)(subclass);
   return subclass;
 }

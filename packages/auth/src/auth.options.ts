@@ -4,6 +4,7 @@ import type { TokenUserClass } from './authentication/token-user.js';
 import type { UserStore } from './authentication/user-store.js';
 import type { CookieSettings } from './cookies/cookie.options.js';
 import type { AuthDatabaseSource } from './database/auth-database.js';
+import type { AuthEventSink } from './events/auth-events.js';
 import type { PermissionClass } from './permissions/permission.js';
 import type { ThrottleStore } from './throttling/throttle-store.js';
 
@@ -79,11 +80,18 @@ export interface SimpleJwtSettings {
   /** How long a sliding token can keep being refreshed. @default '1d' */
   SLIDING_TOKEN_REFRESH_LIFETIME: Duration;
   /**
-   * (ours) A rotated refresh token presented again within this window is refused but leaves
-   * the session alone (two tabs racing); after it, the replay revokes the whole session.
+   * (ours) The immediate parent of a session's live refresh token, presented again within this
+   * window, gets the same successor pair back (a retry after a lost answer, or two tabs racing);
+   * any other rotated token, or the parent after the window, revokes the whole session.
    * @default '30s'
    */
   REFRESH_TOKEN_REUSE_GRACE: Duration;
+  /**
+   * (ours) A login's absolute lifetime across all its rotations (Auth0's). Shorter than the
+   * refresh lifetime, it caps the tokens' `exp`.
+   * @default '30d'
+   */
+  SESSION_LIFETIME: Duration;
   /**
    * DRF's DEFAULT_THROTTLE_RATES, scope → `N/second|minute|hour|day`: `anon` limits anonymous
    * requests per address, `user` authenticated ones per user, others the routes of that
@@ -119,6 +127,7 @@ export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'
   SLIDING_TOKEN_LIFETIME: '5m',
   SLIDING_TOKEN_REFRESH_LIFETIME: '1d',
   REFRESH_TOKEN_REUSE_GRACE: '30s',
+  SESSION_LIFETIME: '30d',
   DEFAULT_THROTTLE_RATES: { token: '20/minute' },
   NUM_PROXIES: 0,
 } satisfies Omit<SimpleJwtSettings, 'SIGNING_KEY'>);
@@ -160,6 +169,8 @@ export interface AuthModuleOptions<TUser extends object = object> extends Partia
   DEFAULT_PERMISSION_CLASSES?: PermissionClass[];
   /** Where throttles keep request history; share one across app instances. @default in memory */
   throttleStore?: ThrottleStore;
+  /** Where the module's events (logins, refreshes, logouts, reuse, revocations) go. @default JSON lines through Nest's logger */
+  events?: AuthEventSink;
   /**
    * The PostgreSQL that holds the module's tables: a TypeORM DataSource (its pool is shared), a
    * pg Pool, or a connection URL (the module opens a pool of its own). PostgreSQL only.

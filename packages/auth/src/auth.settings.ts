@@ -44,6 +44,7 @@ export interface ResolvedSettings {
   readonly SLIDING_TOKEN_LIFETIME: number;
   readonly SLIDING_TOKEN_REFRESH_LIFETIME: number;
   readonly REFRESH_TOKEN_REUSE_GRACE: number;
+  readonly SESSION_LIFETIME: number;
   readonly DEFAULT_THROTTLE_RATES: ThrottleRates;
   readonly NUM_PROXIES: number;
 }
@@ -182,6 +183,7 @@ export function resolveSettings(options: Partial<AuthModuleOptions>): ResolvedSe
     SLIDING_TOKEN_LIFETIME: parseDuration(s.SLIDING_TOKEN_LIFETIME, 'SLIDING_TOKEN_LIFETIME'),
     SLIDING_TOKEN_REFRESH_LIFETIME: parseDuration(s.SLIDING_TOKEN_REFRESH_LIFETIME, 'SLIDING_TOKEN_REFRESH_LIFETIME'),
     REFRESH_TOKEN_REUSE_GRACE: parseDuration(s.REFRESH_TOKEN_REUSE_GRACE, 'REFRESH_TOKEN_REUSE_GRACE'),
+    SESSION_LIFETIME: parseDuration(s.SESSION_LIFETIME, 'SESSION_LIFETIME'),
     DEFAULT_THROTTLE_RATES: throttleRates(s.DEFAULT_THROTTLE_RATES),
     NUM_PROXIES: numProxies(s.NUM_PROXIES),
   });

@@ -26,7 +26,7 @@ export { AuthenticationGuard } from './authentication/authentication.guard.js';
 export { JwtAuthentication, type Authenticated } from './authentication/jwt-authentication.service.js';
 export { JwtStrategy } from './authentication/jwt.strategy.js';
 export { UserResolver } from './authentication/user-resolver.service.js';
-export { USER_STORE, type UserStore } from './authentication/user-store.js';
+export { USER_STORE, type SqlUserLookup, type UserStore } from './authentication/user-store.js';
 export { CurrentUser } from './authentication/current-user.decorator.js';
 export { SkipAuthentication, SKIP_AUTHENTICATION_METADATA } from './authentication/skip-authentication.decorator.js';
 export { TokenUser, type TokenUserClass } from './authentication/token-user.js';
@@ -47,6 +47,10 @@ export { CsrfProtection } from './cookies/csrf-protection.service.js';
 export { CookieTokenSource } from './cookies/cookie-token-source.js';
 
 export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';
+export { SessionRepository, type RotationOutcome, type RotationRequest } from './sessions/session.repository.js';
+export { TokenSession } from './sessions/session.entity.js';
+export type { Generation, NewSession, RevocationReason, SessionView } from './sessions/session.types.js';
+export { AUTH_EVENT_SINK, AuthEvents, LoggerEventSink, type AuthEvent, type AuthEventName, type AuthEventSink } from './events/auth-events.js';
 export { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
 export { OutstandingToken } from './blacklist/outstanding-token.entity.js';
 
@@ -91,9 +95,10 @@ export { AUTH_TABLES, AuthSchemaError, migrateSchema, missingSchema } from './da
 
 import { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
 import { OutstandingToken } from './blacklist/outstanding-token.entity.js';
+import { TokenSession } from './sessions/session.entity.js';
 import { AUTH_MIGRATION_STEPS } from './database/auth-schema.js';
 /** The module's TypeORM entities, for a DataSource that should know its tables. */
-export const AUTH_ENTITIES = [OutstandingToken, BlacklistedToken];
+export const AUTH_ENTITIES = [OutstandingToken, BlacklistedToken, TokenSession];
 /** The module's migrations, to run with your own through TypeORM (or let the module run them: `runMigrations`). */
 export const AUTH_MIGRATIONS = AUTH_MIGRATION_STEPS.map((step) => step.migration);
 

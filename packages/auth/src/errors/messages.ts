@@ -45,7 +45,12 @@ export const MESSAGES = {
   surrogateCharacters: (codePoint: string) => `Surrogate characters are not allowed: ${codePoint}.`,
   expectedDictionary: (type: string) => `Invalid data. Expected a dictionary, but got ${type}.`,
   noDataProvided: 'No data provided',
+  // dj-rest-auth and Django's password forms
+  passwordSaved: 'New password has been saved.',
+  oldPasswordIncorrect: 'Your old password was entered incorrectly. Please enter it again.',
+  passwordMismatch: 'The two password fields didn’t match.',
   // ours
+  incorrectPassword: 'Incorrect password.',
   requestTooLarge: 'Request body is too large.',
   headersTooLarge: 'Request header fields are too large.',
 } as const;

@@ -5,7 +5,7 @@ import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
 import { MESSAGES } from '../errors/messages.js';
 import { jwsVerifier, type JwsVerifier } from './jose.js';
 import { TokenError } from './token-error.js';
-import type { Claims, MintedToken, TokenType } from './token-types.js';
+import { SESSION_ID_CLAIM, type Claims, type MintedToken, type TokenTimes, type TokenType } from './token-types.js';
 
 const SEGMENTS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const RESERVED = ['exp', 'iat', 'jti', 'nbf'];
@@ -69,7 +69,15 @@ export class TokenService {
    */
   mint(type: TokenType, claims: Claims, lifetime: number, jti: string = newJti()): MintedToken {
     const iat = this.now();
-    const exp = iat + lifetime;
+    return this.mintExact(type, claims, { jti, iat, exp: iat + lifetime });
+  }
+
+  /**
+   * Signs a token with exactly these id and times: a session's generation is minted so, and
+   * minted again identically for a retry (byte for byte with HMAC and RSA PKCS#1).
+   */
+  mintExact(type: TokenType, claims: Claims, times: TokenTimes): MintedToken {
+    const { jti, iat, exp } = times;
     const payload: Claims = { [this.typeClaim]: type, exp, iat, [this.jtiClaim]: jti };
     for (const [name, value] of Object.entries(claims)) {
       if (!(name in payload) && !RESERVED.includes(name)) payload[name] = value;
@@ -157,6 +165,10 @@ export class TokenService {
     const jti = claims[this.jtiClaim];
     if (jti === undefined) throw new TokenError(MESSAGES.tokenNoId);
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 255) {
+      throw new TokenError(MESSAGES.tokenInvalid);
+    }
+    const sid = claims[SESSION_ID_CLAIM];
+    if (sid !== undefined && (typeof sid !== 'string' || sid.length === 0 || sid.length > 64)) {
       throw new TokenError(MESSAGES.tokenInvalid);
     }
     if (expected !== null) {
