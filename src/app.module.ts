@@ -27,6 +27,7 @@ export class AppModule {
           inject: [UsersService],
           useFactory: (users: UsersService) => ({
             ...config.jwt,
+            ...config.cookies,
             DEFAULT_PERMISSION_CLASSES: config.defaultPermissionClasses,
             userStore: users,
           }),

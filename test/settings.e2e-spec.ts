@@ -90,6 +90,25 @@ function pemPair(type: 'rsa' | 'ec'): { privateKey: string; publicKey: string } 
     : generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding, publicKeyEncoding });
 }
 
+/** Logs alice in on a cookie-mode app; the cookies it set, by name. */
+async function cookieLogin(t: TestApp): Promise<Record<string, string>> {
+  const res = await t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+  expect(res.status).toBe(200);
+  return Object.fromEntries(setCookieLines(res).map((line) => line.split(';')[0].split(/=(.*)/s).slice(0, 2)));
+}
+
+/** The attributes of each cookie a response sets (Expires left out: it moves with the clock). */
+function attributesOf(res: { headers: Record<string, unknown> }): Record<string, string> {
+  return Object.fromEntries(
+    setCookieLines(res).map((line) => {
+      const [pair, ...attributes] = line.split('; ');
+      return [pair.split('=')[0], attributes.filter((a) => !a.startsWith('Expires=')).join('; ')];
+    }),
+  );
+}
+
+const setCookieLines = (res: { headers: Record<string, unknown> }) => (res.headers['set-cookie'] as string[] | undefined) ?? [];
+
 /** Which settings each describe below changes; the last test checks that none is left out. */
 const covered = new Set<string>();
 const covers = (...names: string[]) => names.forEach((name) => covered.add(name));
@@ -845,6 +864,106 @@ describe('settings changed from their defaults (in-process apps)', () => {
       expect(Object.keys(res.body)).toEqual(['token']);
       // Sliding tokens are not bearer tokens unless JWT_AUTH_TOKEN_CLASSES says so.
       expect((await me(app.t, token)).status).toBe(401);
+    });
+  });
+
+  describe('JWT_AUTH_COOKIE, JWT_AUTH_REFRESH_COOKIE, CSRF_COOKIE_NAME, CSRF_HEADER_NAME, CSRF_TRUSTED_ORIGINS', () => {
+    covers('JWT_AUTH_COOKIE', 'JWT_AUTH_REFRESH_COOKIE', 'CSRF_COOKIE_NAME', 'CSRF_HEADER_NAME', 'CSRF_TRUSTED_ORIGINS');
+    const app = appWith({
+      JWT_AUTH_COOKIE: 'jwt',
+      JWT_AUTH_REFRESH_COOKIE: 'jwt-refresh',
+      CSRF_COOKIE_NAME: 'XSRF-TOKEN',
+      CSRF_HEADER_NAME: 'X-XSRF-TOKEN',
+      CSRF_TRUSTED_ORIGINS: 'https://app.example.com',
+    });
+
+    it('by default a login sets no cookie and answers both tokens', async () => {
+      const res = await base.t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+      expect([Object.keys(res.body), res.headers['set-cookie']]).toEqual([['refresh', 'access'], undefined]);
+    });
+
+    it('named: a login sets the cookies under those names, and the access cookie authenticates', async () => {
+      const jar = await cookieLogin(app.t);
+      expect(Object.keys(jar)).toEqual(['jwt', 'jwt-refresh', 'XSRF-TOKEN']);
+      const res = await app.t.http().get('/api/me/').set('Cookie', `jwt=${jar.jwt}`);
+      expect([res.status, res.body.id]).toEqual([200, app.aliceId]);
+    });
+
+    it('named: refresh reads jwt-refresh, and wants the token from XSRF-TOKEN in X-XSRF-TOKEN', async () => {
+      const jar = await cookieLogin(app.t);
+      const cookie = `jwt-refresh=${jar['jwt-refresh']}; XSRF-TOKEN=${jar['XSRF-TOKEN']}`;
+      const django = await app.t.http().post('/api/token/refresh/').set('Cookie', cookie).set('X-CSRFToken', jar['XSRF-TOKEN']);
+      expect([django.status, django.body]).toEqual([403, { detail: 'CSRF Failed: CSRF token missing.' }]);
+      const res = await app.t.http().post('/api/token/refresh/').set('Cookie', cookie).set('X-XSRF-TOKEN', jar['XSRF-TOKEN']).set('Origin', 'https://app.example.com');
+      expect([res.status, Object.keys(res.body)]).toEqual([200, ['access']]);
+      const evil = await app.t.http().post('/api/token/refresh/').set('Cookie', cookie).set('X-XSRF-TOKEN', jar['XSRF-TOKEN']).set('Origin', 'https://evil.example');
+      expect([evil.status, evil.body]).toEqual([403, { detail: 'CSRF Failed: Origin checking failed - https://evil.example does not match any trusted origins.' }]);
+    });
+  });
+
+  describe('JWT_AUTH_REFRESH_COOKIE_PATH, JWT_AUTH_SECURE, JWT_AUTH_HTTPONLY, JWT_AUTH_SAMESITE, JWT_AUTH_COOKIE_DOMAIN', () => {
+    covers('JWT_AUTH_REFRESH_COOKIE_PATH', 'JWT_AUTH_SECURE', 'JWT_AUTH_HTTPONLY', 'JWT_AUTH_SAMESITE', 'JWT_AUTH_COOKIE_DOMAIN');
+    const defaults = appWith({ JWT_AUTH_COOKIE: 'access', JWT_AUTH_REFRESH_COOKIE: 'refresh' });
+    const changed = appWith({
+      JWT_AUTH_COOKIE: '__Secure-access',
+      JWT_AUTH_REFRESH_COOKIE: 'refresh',
+      JWT_AUTH_REFRESH_COOKIE_PATH: '/auth',
+      JWT_AUTH_SECURE: 'true',
+      JWT_AUTH_HTTPONLY: 'false',
+      JWT_AUTH_SAMESITE: 'Strict',
+      JWT_AUTH_COOKIE_DOMAIN: '.example.com',
+    });
+    const hostPrefixed = appWith({ JWT_AUTH_COOKIE: '__Host-access' });
+
+    it('by default: the refresh cookie on the token routes, HttpOnly, Lax, no Secure, no Domain; the refresh token out of the body', async () => {
+      const res = await defaults.t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+      expect(Object.keys(res.body)).toEqual(['access']);
+      expect(attributesOf(res)).toEqual({
+        access: 'Max-Age=900; Path=/; HttpOnly; SameSite=Lax',
+        refresh: 'Max-Age=604800; Path=/api/token; HttpOnly; SameSite=Lax',
+        csrftoken: 'Max-Age=31449600; Path=/; SameSite=Lax',
+      });
+    });
+
+    it('changed: Path=/auth, Secure, no HttpOnly, Strict, Domain; the refresh token also in the body', async () => {
+      const res = await changed.t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+      expect(Object.keys(res.body)).toEqual(['refresh', 'access']);
+      expect(attributesOf(res)).toEqual({
+        '__Secure-access': 'Max-Age=900; Path=/; Domain=.example.com; Secure; SameSite=Strict',
+        refresh: 'Max-Age=604800; Path=/auth; Domain=.example.com; Secure; SameSite=Strict',
+        csrftoken: 'Max-Age=31449600; Path=/; Domain=.example.com; Secure; SameSite=Strict',
+      });
+    });
+
+    it('a __Host- name gets Secure and Path=/ without Domain, and works', async () => {
+      const res = await hostPrefixed.t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+      expect(attributesOf(res)['__Host-access']).toBe('Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax');
+      const me = await hostPrefixed.t.http().get('/api/me/').set('Cookie', `__Host-access=${res.body.access}`);
+      expect(me.status).toBe(200);
+    });
+  });
+
+  describe('CORS_ALLOWED_ORIGINS, CORS_ALLOW_CREDENTIALS', () => {
+    covers('CORS_ALLOWED_ORIGINS', 'CORS_ALLOW_CREDENTIALS');
+    const origins = appWith({ CORS_ALLOWED_ORIGINS: 'https://app.example.com,http://127.0.0.1:5173' });
+    const credentials = appWith({ CORS_ALLOWED_ORIGINS: 'https://app.example.com', CORS_ALLOW_CREDENTIALS: 'true' });
+    const health = (t: TestApp, origin: string) => t.http().get('/api/health/').set('Origin', origin);
+
+    it('by default no origin may read an answer', async () => {
+      expect((await health(base.t, 'https://app.example.com')).headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('listed origins may, others not; without CORS_ALLOW_CREDENTIALS not with cookies', async () => {
+      for (const origin of ['https://app.example.com', 'http://127.0.0.1:5173']) {
+        const res = await health(origins.t, origin);
+        expect([res.headers['access-control-allow-origin'], res.headers['access-control-allow-credentials']]).toEqual([origin, undefined]);
+      }
+      expect((await health(origins.t, 'https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('CORS_ALLOW_CREDENTIALS=true: with cookies too', async () => {
+      const res = await health(credentials.t, 'https://app.example.com');
+      expect(res.headers['access-control-allow-credentials']).toBe('true');
     });
   });
 

@@ -131,6 +131,13 @@ describe('loadConfig: bad values', () => {
     ['a throttle scope without a rate', { THROTTLE_RATES: 'anon' }, 'THROTTLE_RATES: expected scope=N/period pairs separated by commas, got "anon"'],
     ['too many proxies', { NUM_PROXIES: '101' }, 'NUM_PROXIES: expected a whole number from 0 to 100, got "101"'],
     ['a bad DATABASE_MIGRATE_ON_START', { DATABASE_MIGRATE_ON_START: 'yes' }, 'DATABASE_MIGRATE_ON_START: expected one of auto, true, false, got "yes"'],
+    ['a CORS origin without a scheme', { CORS_ALLOWED_ORIGINS: 'app.example.com' }, 'CORS_ALLOWED_ORIGINS: expected comma-separated scheme://host[:port] origins (e.g. https://app.example.com), got "app.example.com"'],
+    ['a CORS origin with a wildcard', { CORS_ALLOWED_ORIGINS: 'https://*.example.com' }, 'CORS_ALLOWED_ORIGINS: expected exact origins, without *, got "https://*.example.com"'],
+    ['a trusted origin with a path', { CSRF_TRUSTED_ORIGINS: 'https://app.example.com/login' }, 'CSRF_TRUSTED_ORIGINS: expected comma-separated scheme://host[:port] origins (e.g. https://app.example.com or https://*.example.com), got "https://app.example.com/login"'],
+    ['an unknown SameSite', { JWT_AUTH_SAMESITE: 'lax' }, 'JWT_AUTH_SAMESITE: expected one of Lax, Strict, None, got "lax"'],
+    ['SameSite=None without Secure', { JWT_AUTH_COOKIE: 'access', JWT_AUTH_SAMESITE: 'None' }, 'JWT_AUTH_SAMESITE: None needs JWT_AUTH_SECURE=true (browsers drop SameSite=None cookies without Secure)'],
+    ['a __Host- cookie with a Domain', { JWT_AUTH_COOKIE: '__Host-access', JWT_AUTH_COOKIE_DOMAIN: 'example.com' }, 'JWT_AUTH_COOKIE_DOMAIN: a __Host- cookie (JWT_AUTH_COOKIE) may not have a Domain'],
+    ['a cookie name with a semicolon', { JWT_AUTH_REFRESH_COOKIE: 'a;b' }, 'JWT_AUTH_REFRESH_COOKIE: not a cookie name: "a;b"'],
   ])('turns %s into a ConfigError naming the variable', (_case, env, problem) => {
     expect(() => loadConfig(env, CWD)).toThrow(ConfigError);
     expect(problemsOf(env)).toEqual([problem]);
@@ -203,7 +210,26 @@ describe('loadConfig: defaults and forms', () => {
       defaultPermissionClasses: [IsAuthenticated],
       tokenPath: 'api/token',
       slidingTokens: false,
+      cookies: {
+        JWT_AUTH_COOKIE: '',
+        JWT_AUTH_REFRESH_COOKIE: '',
+        JWT_AUTH_REFRESH_COOKIE_PATH: '',
+        JWT_AUTH_SECURE: false,
+        JWT_AUTH_HTTPONLY: true,
+        JWT_AUTH_SAMESITE: 'Lax',
+        JWT_AUTH_COOKIE_DOMAIN: '',
+        CSRF_COOKIE_NAME: 'csrftoken',
+        CSRF_HEADER_NAME: 'HTTP_X_CSRFTOKEN',
+        CSRF_TRUSTED_ORIGINS: [],
+      },
+      cors: { allowedOrigins: [], allowCredentials: false },
     });
+  });
+
+  it('reads origin lists, trailing slashes dropped', () => {
+    const config = loadConfig({ CORS_ALLOWED_ORIGINS: 'https://app.example.com/, http://127.0.0.1:5173', CSRF_TRUSTED_ORIGINS: 'https://*.example.com' }, CWD);
+    expect(config.cors.allowedOrigins).toEqual(['https://app.example.com', 'http://127.0.0.1:5173']);
+    expect(config.cookies.CSRF_TRUSTED_ORIGINS).toEqual(['https://*.example.com']);
   });
 
   it.each<[string, Environment, boolean]>([

@@ -1,6 +1,6 @@
-import { ALGORITHMS, AUTHENTICATION_CLASSES, TOKEN_CLASSES } from '@nest-simplejwt/auth';
+import { ALGORITHMS, AUTHENTICATION_CLASSES, SAME_SITE_VALUES, TOKEN_CLASSES } from '@nest-simplejwt/auth';
 import { USER_ID_FIELDS } from '../users/users.service.js';
-import { bool, bytes, duration, integer, list, oneOf, permissionClasses, rates, someOf, text, type Parser } from './parsers.js';
+import { bool, bytes, duration, integer, list, oneOf, origins, permissionClasses, rates, someOf, text, type Parser } from './parsers.js';
 
 export interface Setting<T = unknown> {
   /** The environment variable. */
@@ -31,6 +31,11 @@ export const SETTINGS = {
   THROTTLE_RATES: setting('THROTTLE_RATES', 'anon=100/minute,user=1000/minute,token=20/minute', "DRF's DEFAULT_THROTTLE_RATES as scope=N/period pairs (second, minute, hour, day); off for none", rates),
   NUM_PROXIES: setting('NUM_PROXIES', '0', 'Proxies in front that append to X-Forwarded-For; 0 throttles by the socket address', integer(0, 100)),
   OPENAPI_PATH: setting('OPENAPI_PATH', 'api/docs', 'Where the OpenAPI explorer is served (its JSON at <path>-json); "off" for none', text),
+  CORS_ALLOWED_ORIGINS: setting('CORS_ALLOWED_ORIGINS', '', "django-cors-headers': comma-separated origins (https://app.example.com) whose scripts may call the API; empty: no CORS", origins(false)),
+  CORS_ALLOW_CREDENTIALS: setting('CORS_ALLOW_CREDENTIALS', 'false', "django-cors-headers': those origins may send cookies (fetch with credentials: 'include'), as cookie mode needs", bool),
+  CSRF_COOKIE_NAME: setting('CSRF_COOKIE_NAME', 'csrftoken', "Django's: the cookie that holds the CSRF token in cookie mode, set at login and readable by scripts", text),
+  CSRF_HEADER_NAME: setting('CSRF_HEADER_NAME', 'HTTP_X_CSRFTOKEN', "Django's: the header that must repeat that token on unsafe cookie-authenticated requests (X-CSRFToken)", text),
+  CSRF_TRUSTED_ORIGINS: setting('CSRF_TRUSTED_ORIGINS', '', "Django's: comma-separated origins (https://app.example.com, https://*.example.com) trusted for unsafe requests besides the API's own", origins(true)),
 
   JWT_ACCESS_TOKEN_LIFETIME: setting('JWT_ACCESS_TOKEN_LIFETIME', '15m', 'How long an access token is valid (seconds, or 90s, 15m, 12h, 7d)', duration),
   JWT_REFRESH_TOKEN_LIFETIME: setting('JWT_REFRESH_TOKEN_LIFETIME', '7d', 'How long a refresh token is valid', duration),
@@ -58,6 +63,13 @@ export const SETTINGS = {
   JWT_SESSION_LIFETIME: setting('JWT_SESSION_LIFETIME', '30d', "A login's absolute lifetime across rotations; shorter than the refresh lifetime, it caps the tokens", duration),
   JWT_TOKEN_PATH: setting('JWT_TOKEN_PATH', 'api/token', 'Where the token endpoints are mounted', text),
   JWT_SLIDING_TOKENS: setting('JWT_SLIDING_TOKENS', 'false', 'Also serve <JWT_TOKEN_PATH>/sliding/ and <JWT_TOKEN_PATH>/sliding/refresh/', bool),
+  JWT_AUTH_COOKIE: setting('JWT_AUTH_COOKIE', '', "Cookie mode (dj-rest-auth's name): the access token's cookie, read when there is no Authorization header; empty: off", text),
+  JWT_AUTH_REFRESH_COOKIE: setting('JWT_AUTH_REFRESH_COOKIE', '', 'The refresh token\'s cookie, read by refresh and logout when the body has none; empty: off', text),
+  JWT_AUTH_REFRESH_COOKIE_PATH: setting('JWT_AUTH_REFRESH_COOKIE_PATH', '', 'The refresh cookie\'s Path; empty: the token routes (/<JWT_TOKEN_PATH>)', text),
+  JWT_AUTH_SECURE: setting('JWT_AUTH_SECURE', 'false', 'Cookies carry Secure (HTTPS only); __Host- and __Secure- names always do', bool),
+  JWT_AUTH_HTTPONLY: setting('JWT_AUTH_HTTPONLY', 'true', 'Token cookies are HttpOnly, and the refresh token stays out of response bodies', bool),
+  JWT_AUTH_SAMESITE: setting('JWT_AUTH_SAMESITE', 'Lax', `The cookies' SameSite: ${SAME_SITE_VALUES.join(', ')} (None needs JWT_AUTH_SECURE=true)`, oneOf(SAME_SITE_VALUES)),
+  JWT_AUTH_COOKIE_DOMAIN: setting('JWT_AUTH_COOKIE_DOMAIN', '', "The cookies' Domain (.example.com shares them with subdomains); empty: this host only", text),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,4 +1,4 @@
-import { Controller, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { Controller, Module, UseInterceptors, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import {
@@ -21,6 +21,11 @@ import { JwtStrategy } from './authentication/jwt.strategy.js';
 import { UserResolver } from './authentication/user-resolver.service.js';
 import { USER_STORE } from './authentication/user-store.js';
 import { BlacklistRepository } from './blacklist/blacklist.repository.js';
+import { COOKIE_SETTINGS, resolveCookieSettings } from './cookies/cookie-settings.js';
+import { CookieTokenSource } from './cookies/cookie-token-source.js';
+import { CsrfProtection } from './cookies/csrf-protection.service.js';
+import { TOKEN_ROUTES_PATH, TokenCookies } from './cookies/token-cookies.js';
+import { TokenResponseInterceptor } from './cookies/token-response.interceptor.js';
 import { AuthDatabase } from './database/auth-database.js';
 import { AuthSchemaCheck } from './database/auth-schema.js';
 import { AUTH_EVENT_SINK, AuthEvents, LoggerEventSink } from './events/auth-events.js';
@@ -41,6 +46,9 @@ import { TokenService } from './tokens/token.service.js';
 
 const EXPORTS = [
   SIMPLE_JWT,
+  COOKIE_SETTINGS,
+  CsrfProtection,
+  CookieTokenSource,
   USER_STORE,
   TokenService,
   TokenIssuer,
@@ -71,6 +79,7 @@ const EXPORTS = [
       useFactory: (options: AuthModuleOptions) => resolveSettings(options),
     },
     { provide: USER_STORE, inject: [AUTH_OPTIONS], useFactory: (options: AuthModuleOptions) => options.userStore },
+    { provide: COOKIE_SETTINGS, inject: [AUTH_OPTIONS], useFactory: (options: AuthModuleOptions) => resolveCookieSettings(options) },
     {
       provide: JwtService,
       inject: [SIMPLE_JWT],
@@ -111,6 +120,10 @@ const EXPORTS = [
     ThrottleGuard,
     DrfExceptionFilter,
     MethodNotAllowedResponder,
+    CsrfProtection,
+    CookieTokenSource,
+    TokenCookies,
+    TokenResponseInterceptor,
   ],
   exports: EXPORTS,
 })
@@ -128,7 +141,11 @@ export class AuthModule extends AuthConfigurableModule {
 
 function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>): DynamicModule {
   const extras = { ...AUTH_EXTRAS_DEFAULTS, ...stripUndefined(given) };
-  const providers: Provider[] = [...(definition.providers ?? []), { provide: AUTH_EXTRAS, useValue: Object.freeze(extras) }];
+  const providers: Provider[] = [
+    ...(definition.providers ?? []),
+    { provide: AUTH_EXTRAS, useValue: Object.freeze(extras) },
+    { provide: TOKEN_ROUTES_PATH, useValue: extras.path },
+  ];
   if (extras.globalGuards) {
     // Global guards run in this order, as DRF's APIView.initial: who is asking, whether they
     // may, and whether they are asking too often.
@@ -137,14 +154,21 @@ function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>)
     providers.push({ provide: APP_GUARD, useExisting: ThrottleGuard });
   }
   if (extras.errorFilter) providers.push({ provide: APP_FILTER, useExisting: DrfExceptionFilter });
-  const controllers: Type[] = [mounted(TokenController, extras.path)];
-  if (extras.slidingTokens) controllers.push(mounted(SlidingTokenController, extras.path));
+  const controllers: Type[] = [tokenRoutes(TokenController, extras.path)];
+  if (extras.slidingTokens) controllers.push(tokenRoutes(SlidingTokenController, extras.path));
   if (extras.sessionRoutes) {
     controllers.push(mounted(SessionsController, extras.sessionsPath));
     controllers.push(mounted(UserSessionsController, extras.usersPath));
     controllers.push(mounted(PasswordChangeController, extras.passwordChangePath));
   }
   return { ...definition, global: extras.isGlobal, providers, controllers };
+}
+
+/** Token routes mounted at `path`: no-store answers, and cookies in cookie mode (TokenResponseInterceptor). */
+function tokenRoutes<T extends Type>(controller: T, path: string): T {
+  const subclass = mounted(controller, path);
+  UseInterceptors(TokenResponseInterceptor)(subclass);
+  return subclass;
 }
 
 /** A subclass mounted at `path`, so two apps in one process can mount the routes differently. */

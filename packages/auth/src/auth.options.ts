@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { ClientInfo } from './authentication/client-info.js';
 import type { TokenUserClass } from './authentication/token-user.js';
 import type { UserStore } from './authentication/user-store.js';
+import type { CookieSettings } from './cookies/cookie.options.js';
 import type { AuthDatabaseSource } from './database/auth-database.js';
 import type { AuthEventSink } from './events/auth-events.js';
 import type { PermissionClass } from './permissions/permission.js';
@@ -139,10 +140,11 @@ export interface LoginAttempt extends ClientInfo {
 
 /**
  * What `AuthModule.forRoot()` (or the factory of `forRootAsync()`) takes: SimpleJWT's settings
- * under their own names, and the module's ports. `TUser` is your user type, inferred from
+ * under their own names, cookie mode and CSRF under dj-rest-auth's and Django's (`CookieSettings`),
+ * and the module's ports. `TUser` is your user type, inferred from
  * `userStore`, so `tokenClaims` and the hooks receive it typed.
  */
-export interface AuthModuleOptions<TUser extends object = object> extends Partial<SimpleJwtSettings> {
+export interface AuthModuleOptions<TUser extends object = object> extends Partial<SimpleJwtSettings>, Partial<CookieSettings> {
   SIGNING_KEY: string | KeyObject;
   /** Where users come from: the port your users module implements. */
   userStore: UserStore<TUser>;

@@ -20,7 +20,7 @@ export {
   type Duration,
   type SimpleJwtSettings,
 } from './auth.options.js';
-export { parseDuration, resolveSettings, SettingsError, SIMPLE_JWT, type ResolvedSettings } from './auth.settings.js';
+export { headerName, parseDuration, resolveSettings, SettingsError, SIMPLE_JWT, type ResolvedSettings } from './auth.settings.js';
 
 export { AuthenticationGuard } from './authentication/authentication.guard.js';
 export { JwtAuthentication, type Authenticated } from './authentication/jwt-authentication.service.js';
@@ -31,6 +31,20 @@ export { CurrentUser } from './authentication/current-user.decorator.js';
 export { SkipAuthentication, SKIP_AUTHENTICATION_METADATA } from './authentication/skip-authentication.decorator.js';
 export { TokenUser, type TokenUserClass } from './authentication/token-user.js';
 export { clientAddress, clientInfo, type ClientInfo, type RequestWithClient } from './authentication/client-info.js';
+
+export { COOKIE_DEFAULTS, SAME_SITE_VALUES, type CookieSettings, type SameSite } from './cookies/cookie.options.js';
+export {
+  COOKIE_SETTINGS,
+  isTrustedOrigin,
+  resolveCookieSettings,
+  trustedOrigin,
+  type CookieAttributes,
+  type ResolvedCookieSettings,
+  type TrustedOrigin,
+} from './cookies/cookie-settings.js';
+export { readCookie, serializeCookie } from './cookies/cookie-header.js';
+export { CsrfProtection } from './cookies/csrf-protection.service.js';
+export { CookieTokenSource } from './cookies/cookie-token-source.js';
 
 export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';
 export { SessionRepository, type RotationOutcome, type RotationRequest } from './sessions/session.repository.js';

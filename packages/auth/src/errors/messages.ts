@@ -29,6 +29,12 @@ export const MESSAGES = {
   throttled: (seconds: number) =>
     `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`,
   serverError: 'A server error occurred.',
+  // DRF's SessionAuthentication, in Django's words (CsrfViewMiddleware)
+  csrfFailed: (reason: string) => `CSRF Failed: ${reason}`,
+  csrfBadOrigin: (origin: string) => `Origin checking failed - ${origin} does not match any trusted origins.`,
+  csrfCookieNotSet: 'CSRF cookie not set.',
+  csrfTokenMissing: 'CSRF token missing.',
+  csrfTokenIncorrect: 'CSRF token incorrect.',
   // DRF serializers
   required: 'This field is required.',
   mayNotBeNull: 'This field may not be null.',
