@@ -1,6 +1,7 @@
 import { Controller, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import type { Algorithm as JwtAlgorithm } from 'jsonwebtoken';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
   AUTH_EXTRAS_DEFAULTS,
@@ -17,6 +18,7 @@ import { AuthenticationGuard } from './authentication/authentication.guard.js';
 import { BearerTokenValidator } from './authentication/bearer-token.validator.js';
 import { JwtAuthentication } from './authentication/jwt-authentication.service.js';
 import { JwtStrategy } from './authentication/jwt.strategy.js';
+import { JwksController } from './keys/jwks.controller.js';
 import { UserResolver } from './authentication/user-resolver.service.js';
 import { USER_STORE } from './authentication/user-store.js';
 import { BlacklistRepository } from './blacklist/blacklist.repository.js';
@@ -29,7 +31,7 @@ import { PermissionsGuard } from './permissions/permissions.guard.js';
 import { ThrottleGuard } from './throttling/throttle.guard.js';
 import { SlidingTokenController, TokenController } from './tokens/token.controller.js';
 import { TokenIssuer } from './tokens/token-issuer.service.js';
-import { TokenService } from './tokens/token.service.js';
+import { ISSUED_TOKEN_TYPES, TokenService } from './tokens/token.service.js';
 
 const EXPORTS = [
   SIMPLE_JWT,
@@ -68,9 +70,10 @@ const EXPORTS = [
         new JwtService({
           privateKey: s.SIGNING_KEY,
           publicKey: s.VERIFYING_KEY,
-          signOptions: { algorithm: s.ALGORITHM },
+          // TokenService signs and verifies on node:crypto (jsonwebtoken has no EdDSA); kept for subclasses.
+          signOptions: { algorithm: s.ALGORITHM as JwtAlgorithm },
           verifyOptions: {
-            algorithms: [s.ALGORITHM],
+            algorithms: [s.ALGORITHM as JwtAlgorithm],
             clockTolerance: s.LEEWAY,
             audience: s.AUDIENCE || undefined,
             issuer: s.ISSUER || undefined,
@@ -120,6 +123,8 @@ function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>)
   if (extras.errorFilter) providers.push({ provide: APP_FILTER, useExisting: DrfExceptionFilter });
   const controllers: Type[] = [mounted(TokenController, extras.path)];
   if (extras.slidingTokens) controllers.push(mounted(SlidingTokenController, extras.path));
+  if (extras.jwksPath !== false) controllers.push(mounted(JwksController, extras.jwksPath));
+  providers.push({ provide: ISSUED_TOKEN_TYPES, useValue: extras.slidingTokens ? ['access', 'refresh', 'sliding'] : ['access', 'refresh'] });
   return { ...definition, global: extras.isGlobal, providers, controllers };
 }
 
