@@ -3,7 +3,7 @@
 // (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR), by
 // spawning the built server (dist/main.js) and watching its output, its port and its database.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ModuleMetadata } from '@nestjs/common';
 import jsonwebtoken from 'jsonwebtoken';
 import pg from 'pg';
-import { drfDateTime } from '@nest-simplejwt/auth';
+import { drfDateTime, jwkThumbprint } from '@nest-simplejwt/auth';
 import { freePort } from '../src/database/embedded-postgres.js';
 import { SETTINGS } from '../src/config/settings.js';
 import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';
@@ -249,7 +249,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('by default signs HS256 with JWT_SIGNING_KEY and refuses HS512', async () => {
       const { access } = await pair(base.t);
-      expect(decode(access).header).toEqual({ alg: 'HS256', typ: 'JWT' });
+      expect(decode(access).header).toEqual({ alg: 'HS256', kid: jwkThumbprint(createSecretKey(Buffer.from(SIGNING_KEY))), typ: 'JWT' });
       expect(() => jsonwebtoken.verify(access, SIGNING_KEY, { algorithms: ['HS256'] })).not.toThrow();
       const res = await me(base.t, signed(accessClaims(base.aliceId), SIGNING_KEY, 'HS512'));
       expect(res.status).toBe(401);
@@ -258,8 +258,8 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('HS512: tokens say alg HS512 and work; an HS256 token with the same key is refused', async () => {
       const { access, refresh: r } = await pair(hs512.t);
-      expect(decode(access).header).toEqual({ alg: 'HS512', typ: 'JWT' });
-      expect(decode(r).header).toEqual({ alg: 'HS512', typ: 'JWT' });
+      expect(decode(access).header).toMatchObject({ alg: 'HS512', typ: 'JWT' });
+      expect(decode(r).header).toMatchObject({ alg: 'HS512', typ: 'JWT' });
       expect(() => jsonwebtoken.verify(access, SIGNING_KEY, { algorithms: ['HS512'] })).not.toThrow();
       expect((await me(hs512.t, access)).status).toBe(200);
       expect((await me(hs512.t, signed(accessClaims(hs512.aliceId), SIGNING_KEY, 'HS512'))).status).toBe(200);
@@ -288,7 +288,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('signs RS256 tokens the public key verifies, and accepts them', async () => {
       const { access, refresh: r } = await pair(app.t);
-      expect(decode(access).header).toEqual({ alg: 'RS256', typ: 'JWT' });
+      expect(decode(access).header).toEqual({ alg: 'RS256', kid: jwkThumbprint(createPublicKey(rsa.publicKey)), typ: 'JWT' });
       expect(() => jsonwebtoken.verify(access, rsa.publicKey, { algorithms: ['RS256'] })).not.toThrow();
       const res = await me(app.t, access);
       expect(res.status).toBe(200);
@@ -314,7 +314,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('is the key tokens are verified with: tokens of its pair work, tokens of another key are refused', async () => {
       const { access } = await pair(app.t);
-      expect(decode(access).header).toEqual({ alg: 'ES256', typ: 'JWT' });
+      expect(decode(access).header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
       expect((await me(app.t, access)).status).toBe(200);
       const forged = jsonwebtoken.sign(accessClaims(app.aliceId), stranger.privateKey, { algorithm: 'ES256', noTimestamp: true });
       const res = await me(app.t, forged);
@@ -338,11 +338,15 @@ describe('settings changed from their defaults (in-process apps)', () => {
     const ISS = 'https://auth.example';
     const app = appWith({ JWT_AUDIENCE: AUD, JWT_ISSUER: ISS });
 
-    it('by default tokens carry neither, and neither is checked', async () => {
+    it('by default tokens carry neither, and a token that carries either is refused (it was made for someone else)', async () => {
       const { access, refresh: r } = await pair(base.t);
       expect(Object.keys(decode(access).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id']);
       expect(Object.keys(decode(r).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id']);
-      expect((await me(base.t, signed(accessClaims(base.aliceId, { aud: 'someone-else', iss: 'nobody' })))).status).toBe(200);
+      for (const claims of [{ aud: 'someone-else' }, { iss: 'nobody' }]) {
+        const res = await me(base.t, signed(accessClaims(base.aliceId, claims)));
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual(notValidForAny([ACCESS, 'Token is invalid']));
+      }
     });
 
     it('tokens carry aud and iss, on obtain and on refresh, and work', async () => {
