@@ -196,11 +196,8 @@ export class TokenService {
     if (jti === undefined) throw new TokenError(MESSAGES.tokenNoId);
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 255) throw invalid();
     const type = claims[this.typeClaim];
-    if (type === undefined) {
-      if (expected !== null) throw new TokenError(MESSAGES.tokenNoType);
-    } else if (expected !== null ? type !== expected : !this.issued.includes(type as TokenType)) {
-      throw new TokenError(MESSAGES.tokenWrongType);
-    }
+    if (type === undefined) throw new TokenError(MESSAGES.tokenNoType);
+    if (expected !== null ? type !== expected : !this.issued.includes(type as TokenType)) throw new TokenError(MESSAGES.tokenWrongType);
     this.checkLifetime(claims, type as TokenType | undefined, iat);
     return claims;
   }
