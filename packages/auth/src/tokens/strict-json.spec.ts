@@ -46,10 +46,9 @@ describe('parseStrictJson', () => {
     expect(parse(bytes)).toBeUndefined();
   });
 
-  it('walks a thousand members in well under a millisecond each time', () => {
-    const text = JSON.stringify(Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`m${i}`, i])));
-    const started = performance.now();
-    for (let i = 0; i < 100; i++) expect(isStrict(text)).toBe(true);
-    expect((performance.now() - started) / 100).toBeLessThan(1);
+  it('finds the one duplicate among ten thousand members, and none where there is none', () => {
+    const members = Array.from({ length: 10000 }, (_, i) => `"m${i}":${i}`);
+    expect(isStrict(`{${members.join(',')}}`)).toBe(true);
+    expect(isStrict(`{${members.join(',')},"m0":0}`)).toBe(false);
   });
 });
