@@ -39,7 +39,7 @@ export function parseStrictJson(bytes: Buffer): unknown {
  */
 export function isStrict(text: string): boolean {
   // One entry per open container: the member names seen so far (objects) or null (arrays).
-  const open: (Set<string> | null)[] = [];
+  const open: (string[] | null)[] = [];
   let nameNext = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -54,20 +54,21 @@ export function isStrict(text: string): boolean {
           end++;
         }
       }
-      let value = text.slice(i + 1, end);
-      if (escaped) {
-        value = JSON.parse(text.slice(i, end + 1)) as string;
-        if (LONE_SURROGATE.test(value)) return false;
-      }
-      if (nameNext) {
-        const names = open[open.length - 1]!;
-        if (names.has(value)) return false;
-        names.add(value);
-        nameNext = false;
+      // Only names and escaped strings are looked at: plain values need no copy.
+      if (escaped || nameNext) {
+        const value = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
+        if (escaped && LONE_SURROGATE.test(value)) return false;
+        if (nameNext) {
+          const names = open[open.length - 1]!;
+          // A token's objects hold a handful of members: a list beats a Set; the 8 KiB token bound caps the worst case.
+          if (names.includes(value)) return false;
+          names.push(value);
+          nameNext = false;
+        }
       }
       i = end;
     } else if (c === OPEN_OBJECT) {
-      open.push(new Set());
+      open.push([]);
       nameNext = true;
     } else if (c === OPEN_ARRAY) {
       open.push(null);
