@@ -185,20 +185,29 @@ export class TokenService {
    * than its type's lifetime (plus LEEWAY).
    */
   checkClaims(payload: unknown, expected: TokenType | null): Claims {
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid();
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      throw new TokenError(MESSAGES.tokenInvalid);
+    }
     const claims = payload as Claims;
     const now = this.now();
     const iat = claims.iat;
     if (iat === undefined) throw new TokenError(MESSAGES.tokenNoClaim('iat'));
-    if (typeof iat !== 'number' || !Number.isFinite(iat) || iat > now + this.settings.LEEWAY) throw invalid();
+    if (typeof iat !== 'number' || !Number.isFinite(iat) || iat > now + this.settings.LEEWAY) {
+      throw new TokenError(MESSAGES.tokenInvalid);
+    }
     this.checkExp(claims, 'exp', now);
     const jti = claims[this.jtiClaim];
     if (jti === undefined) throw new TokenError(MESSAGES.tokenNoId);
-    if (typeof jti !== 'string' || jti.length === 0 || jti.length > 255) throw invalid();
+    if (typeof jti !== 'string' || jti.length === 0 || jti.length > 255) {
+      throw new TokenError(MESSAGES.tokenInvalid);
+    }
     const type = claims[this.typeClaim];
     if (type === undefined) throw new TokenError(MESSAGES.tokenNoType);
-    if (expected !== null ? type !== expected : !this.issued.includes(type as TokenType)) throw new TokenError(MESSAGES.tokenWrongType);
-    this.checkLifetime(claims, type as TokenType | undefined, iat);
+    // With none expected (verify), any type this server issues: sliding only with the sliding routes.
+    if (expected !== null ? type !== expected : !this.issued.includes(type as TokenType)) {
+      throw new TokenError(MESSAGES.tokenWrongType);
+    }
+    this.checkLifetime(claims, type as TokenType, iat);
     return claims;
   }
 
@@ -208,10 +217,10 @@ export class TokenService {
    * but a lifetime this server never gives is refused. A lifetime lowered refuses the tokens
    * minted under the longer one, as a key rotation would.
    */
-  private checkLifetime(claims: Claims, type: TokenType | undefined, iat: number): void {
+  private checkLifetime(claims: Claims, type: TokenType, iat: number): void {
     const s = this.settings;
-    const lifetime = type === 'access' ? s.ACCESS_TOKEN_LIFETIME : type === 'refresh' ? s.REFRESH_TOKEN_LIFETIME : type === 'sliding' ? s.SLIDING_TOKEN_LIFETIME : undefined;
-    if (lifetime !== undefined && (claims.exp as number) - iat > lifetime + s.LEEWAY) throw invalid();
+    const lifetime = { access: s.ACCESS_TOKEN_LIFETIME, refresh: s.REFRESH_TOKEN_LIFETIME, sliding: s.SLIDING_TOKEN_LIFETIME }[type];
+    if ((claims.exp as number) - iat > lifetime + s.LEEWAY) throw invalid();
     const refreshExp = claims[s.SLIDING_TOKEN_REFRESH_EXP_CLAIM];
     if (type === 'sliding' && typeof refreshExp === 'number' && refreshExp - iat > s.SLIDING_TOKEN_REFRESH_LIFETIME + s.LEEWAY) throw invalid();
   }
