@@ -1,45 +1,28 @@
 // Algorithms: one algorithm per key, chosen by the server, never by the token (RFC 8725 §3.1,
 // §2.1); EdDSA on Ed25519 keys, named `EdDSA` as PyJWT writes it or `Ed25519` as RFC 9864 does.
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { jwkThumbprint } from '@nest-simplejwt/auth';
 import { dropDatabases } from '../support/database.js';
-import { createUser, decode, login, startApp, type TestApp } from '../support/test-app.js';
+import { decode, login } from '../support/test-app.js';
 import { accessClaims, refreshClaims } from '../support/tokens.js';
-import { bearerRefusal, forge, INVALID, me, refresh, verify } from './forge.js';
+import { appWith, forge, me, refresh, refusedEverywhere, verify } from './forge.js';
 
 const pem = (key: KeyObject) => key.export({ type: key.type === 'private' ? 'pkcs8' : 'spki', format: 'pem' }).toString();
 
 /** An app signing with `privateKey` under `algorithm`, and alice. */
-function appWith(algorithm: string, privateKey: KeyObject) {
-  const ctx = {} as { t: TestApp; alice: number };
-  beforeAll(async () => {
-    ctx.t = await startApp({ JWT_ALGORITHM: algorithm, JWT_SIGNING_KEY: pem(privateKey) });
-    ctx.alice = (await createUser(ctx.t, { username: 'alice' })).id;
-  });
-  afterAll(async () => {
-    await ctx.t.close();
-  });
-  return ctx;
-}
+const appSigningWith = (algorithm: string, privateKey: KeyObject) => appWith({ JWT_ALGORITHM: algorithm, JWT_SIGNING_KEY: pem(privateKey) });
 
 afterAll(async () => {
   await dropDatabases();
 });
-
-async function refusedEverywhere(t: TestApp, token: string): Promise<void> {
-  const bearer = await me(t, token);
-  expect([bearer.status, bearer.body]).toEqual([401, bearerRefusal()]);
-  const checked = await verify(t, token);
-  expect([checked.status, checked.body]).toEqual([401, INVALID]);
-}
 
 describe('security: algorithms on an RS256 key', () => {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = jwkThumbprint(rsa.publicKey);
-  const app = appWith('RS256', rsa.privateKey);
+  const app = appSigningWith('RS256', rsa.privateKey);
 
   it.each<[string, () => string]>([
     ['HS256 keyed with the public key PEM (algorithm confusion)', () => forge({ alg: 'HS256', typ: 'JWT' }, accessClaims(app.alice), 'HS256', pem(rsa.publicKey))],
@@ -66,7 +49,7 @@ describe('security: EdDSA (Ed25519)', () => {
   const ed = generateKeyPairSync('ed25519');
   const stranger = generateKeyPairSync('ed25519');
   const kid = jwkThumbprint(ed.publicKey);
-  const app = appWith('EdDSA', ed.privateKey);
+  const app = appSigningWith('EdDSA', ed.privateKey);
 
   it('issues tokens with alg EdDSA and its kid, that work as bearer and refresh tokens', async () => {
     const pair = await login(app.t, 'alice');
@@ -104,7 +87,7 @@ describe('security: EdDSA (Ed25519)', () => {
 
 describe('security: ECDSA on an ES256 key', () => {
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const app = appWith('ES256', ec.privateKey);
+  const app = appSigningWith('ES256', ec.privateKey);
 
   it.each<[string, () => string]>([
     ['a DER-encoded signature (JWS wants r || s)', () => forge({ alg: 'ES256', typ: 'JWT' }, accessClaims(app.alice), 'ES256-DER', ec.privateKey)],

@@ -1,28 +1,14 @@
 // Claims and time: iat required, no token lives longer than its type's lifetime, no aud or iss
 // meant for someone else, and verify takes only the token types this server issues.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { dropDatabases } from '../support/database.js';
-import { createUser, startApp, type TestApp } from '../support/test-app.js';
 import { accessClaims, now, refreshClaims } from '../support/tokens.js';
-import { bearerRefusal, forge, INVALID, me, refresh, verify } from './forge.js';
+import { appWith, bearerRefusal, forge, INVALID, me, refresh, refusedEverywhere, verify } from './forge.js';
 
 const HS = { alg: 'HS256', typ: 'JWT' };
 const ACCESS_LIFETIME = 900;
 const REFRESH_LIFETIME = 7 * 86400;
 const token = (claims: Record<string, unknown> | string) => forge(HS, claims, 'HS256');
-
-/** An app with `env` and alice, for the tests of the enclosing describe. */
-function appWith(env: Record<string, string> = {}) {
-  const ctx = {} as { t: TestApp; alice: number };
-  beforeAll(async () => {
-    ctx.t = await startApp(env);
-    ctx.alice = (await createUser(ctx.t, { username: 'alice' })).id;
-  });
-  afterAll(async () => {
-    await ctx.t.close();
-  });
-  return ctx;
-}
 
 afterAll(async () => {
   await dropDatabases();
@@ -31,15 +17,8 @@ afterAll(async () => {
 describe('security: claims and time (defaults: access 15m, refresh 7d, LEEWAY 0)', () => {
   const app = appWith();
 
-  async function refusedEverywhere(jwt: string, message = 'Token is invalid'): Promise<void> {
-    const bearer = await me(app.t, jwt);
-    expect([bearer.status, bearer.body]).toEqual([401, bearerRefusal(message)]);
-    const checked = await verify(app.t, jwt);
-    expect([checked.status, checked.body]).toEqual([401, { detail: message, code: 'token_not_valid' }]);
-  }
-
   it("refuses a token without iat: Token has no 'iat' claim", async () => {
-    await refusedEverywhere(token(accessClaims(app.alice, { iat: undefined })), "Token has no 'iat' claim");
+    await refusedEverywhere(app.t, token(accessClaims(app.alice, { iat: undefined })), "Token has no 'iat' claim");
   });
 
   it.each<[string, () => Record<string, unknown> | string]>([
@@ -58,7 +37,7 @@ describe('security: claims and time (defaults: access 15m, refresh 7d, LEEWAY 0)
     ['nbf a minute ahead', () => accessClaims(app.alice, { nbf: now() + 60 })],
     ['nbf a string', () => accessClaims(app.alice, { nbf: 'soon' })],
   ])('refuses %s with 401 Token is invalid', async (_case, claims) => {
-    await refusedEverywhere(token(claims()));
+    await refusedEverywhere(app.t, token(claims()));
   });
 
   it('accepts exp - iat exactly the access lifetime', async () => {

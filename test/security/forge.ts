@@ -1,6 +1,7 @@
 import { constants, createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { connect } from 'node:net';
-import { SIGNING_KEY, type TestApp } from '../support/test-app.js';
+import { afterAll, beforeAll, expect } from '@jest/globals';
+import { createUser, SIGNING_KEY, startApp, type TestApp } from '../support/test-app.js';
 
 /** The exact bodies the strict checks answer. */
 export const INVALID = { detail: 'Token is invalid', code: 'token_not_valid' };
@@ -50,6 +51,27 @@ function signature(alg: string, input: string, key: string | KeyObject): string 
         ? { dsaEncoding: 'ieee-p1363' as const }
         : {};
   return sign(HASH[alg.slice(2)], data, { key: privateKey, ...options }).toString('base64url');
+}
+
+/** An app with `env` and the user alice (password "correct horse"), for the tests of the enclosing describe. */
+export function appWith(env: Record<string, string> = {}): { t: TestApp; alice: number } {
+  const ctx = {} as { t: TestApp; alice: number };
+  beforeAll(async () => {
+    ctx.t = await startApp(env);
+    ctx.alice = (await createUser(ctx.t, { username: 'alice' })).id;
+  });
+  afterAll(async () => {
+    await ctx.t?.close();
+  });
+  return ctx;
+}
+
+/** Both doors a token goes through, each with its exact 401: a protected route, and the verify endpoint. */
+export async function refusedEverywhere(t: TestApp, token: string, message = 'Token is invalid'): Promise<void> {
+  const bearer = await me(t, token);
+  expect([bearer.status, bearer.body]).toEqual([401, bearerRefusal(message)]);
+  const checked = await verify(t, token);
+  expect([checked.status, checked.body]).toEqual([401, { detail: message, code: 'token_not_valid' }]);
 }
 
 /** GET /api/me/ with `Authorization: Bearer <token>`. */
