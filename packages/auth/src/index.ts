@@ -66,7 +66,7 @@ export { TokenController, SlidingTokenController } from './tokens/token.controll
 export { TokenIssuer } from './tokens/token-issuer.service.js';
 export { TokenService, ISSUED_TOKEN_TYPES, isWellFormed, newJti } from './tokens/token.service.js';
 export { parseStrictJson } from './tokens/strict-json.js';
-export { algorithmNames, keyProblem } from './tokens/jose.js';
+export { keyProblem } from './tokens/jose.js';
 
 export { JwksController } from './keys/jwks.controller.js';
 export { KeySet, type VerifyingKey } from './keys/key-set.js';
