@@ -92,6 +92,7 @@ describe('the OpenAPI explorer', () => {
       'POST /api/token/refresh': false,
       'POST /api/token/verify': false,
       'POST /api/token/blacklist': false,
+      'GET /.well-known/jwks.json': false,
       'GET /api/health': false,
       'GET /api/me': true,
       'GET /api/users': true,

@@ -13,6 +13,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/token/refresh': 'AllowAny',
   'POST /api/token/verify': 'AllowAny',
   'POST /api/token/blacklist': 'AllowAny',
+  'GET /.well-known/jwks.json': 'AllowAny',
   'GET /api/health': 'AllowAny',
   'GET /api/me': 'IsAuthenticated',
   'GET /api/users': 'IsAdminUser',

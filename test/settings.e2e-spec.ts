@@ -3,8 +3,9 @@
 // (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR), by
 // spawning the built server (dist/main.js) and watching its output, its port and its database.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +14,14 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ModuleMetadata } from '@nestjs/common';
 import jsonwebtoken from 'jsonwebtoken';
 import pg from 'pg';
-import { drfDateTime } from '@nest-simplejwt/auth';
+import { drfDateTime, jwkThumbprint } from '@nest-simplejwt/auth';
 import { freePort } from '../src/database/embedded-postgres.js';
 import { SETTINGS } from '../src/config/settings.js';
 import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';
 import { DefaultRouteModule } from './support/default-route.js';
 import { bearer, createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 import { accessClaims, now, refreshClaims, signed } from './support/tokens.js';
+import { forge } from './security/forge.js';
 
 // Spawned servers and a machine shared with other test runs: generous, though most tests take well under a second.
 jest.setTimeout(90000);
@@ -272,7 +274,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('by default signs HS256 with JWT_SIGNING_KEY and refuses HS512', async () => {
       const { access } = await pair(base.t);
-      expect(decode(access).header).toEqual({ alg: 'HS256', typ: 'JWT' });
+      expect(decode(access).header).toEqual({ alg: 'HS256', kid: jwkThumbprint(createSecretKey(Buffer.from(SIGNING_KEY))), typ: 'JWT' });
       expect(() => jsonwebtoken.verify(access, SIGNING_KEY, { algorithms: ['HS256'] })).not.toThrow();
       const res = await me(base.t, signed(accessClaims(base.aliceId), SIGNING_KEY, 'HS512'));
       expect(res.status).toBe(401);
@@ -281,8 +283,8 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('HS512: tokens say alg HS512 and work; an HS256 token with the same key is refused', async () => {
       const { access, refresh: r } = await pair(hs512.t);
-      expect(decode(access).header).toEqual({ alg: 'HS512', typ: 'JWT' });
-      expect(decode(r).header).toEqual({ alg: 'HS512', typ: 'JWT' });
+      expect(decode(access).header).toMatchObject({ alg: 'HS512', typ: 'JWT' });
+      expect(decode(r).header).toMatchObject({ alg: 'HS512', typ: 'JWT' });
       expect(() => jsonwebtoken.verify(access, SIGNING_KEY, { algorithms: ['HS512'] })).not.toThrow();
       expect((await me(hs512.t, access)).status).toBe(200);
       expect((await me(hs512.t, signed(accessClaims(hs512.aliceId), SIGNING_KEY, 'HS512'))).status).toBe(200);
@@ -311,7 +313,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('signs RS256 tokens the public key verifies, and accepts them', async () => {
       const { access, refresh: r } = await pair(app.t);
-      expect(decode(access).header).toEqual({ alg: 'RS256', typ: 'JWT' });
+      expect(decode(access).header).toEqual({ alg: 'RS256', kid: jwkThumbprint(createPublicKey(rsa.publicKey)), typ: 'JWT' });
       expect(() => jsonwebtoken.verify(access, rsa.publicKey, { algorithms: ['RS256'] })).not.toThrow();
       const res = await me(app.t, access);
       expect(res.status).toBe(200);
@@ -337,7 +339,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('is the key tokens are verified with: tokens of its pair work, tokens of another key are refused', async () => {
       const { access } = await pair(app.t);
-      expect(decode(access).header).toEqual({ alg: 'ES256', typ: 'JWT' });
+      expect(decode(access).header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
       expect((await me(app.t, access)).status).toBe(200);
       const forged = jsonwebtoken.sign(accessClaims(app.aliceId), stranger.privateKey, { algorithm: 'ES256', noTimestamp: true });
       const res = await me(app.t, forged);
@@ -355,17 +357,121 @@ describe('settings changed from their defaults (in-process apps)', () => {
     });
   });
 
+  describe('JWT_EXTRA_VERIFYING_KEYS, JWT_KEY_ID, JWT_JWKS_MAX_AGE, and keys read from files (file:)', () => {
+    covers('JWT_EXTRA_VERIFYING_KEYS', 'JWT_KEY_ID', 'JWT_JWKS_MAX_AGE');
+    const previous = 'the-previous-hmac-secret-0123456789abcdefghijkl';
+    const signing = pemPair('ec');
+    const dir = mkdtempSync(join(tmpdir(), 'jwt-keys-'));
+    const keyFile = join(dir, 'signing.pem');
+    writeFileSync(keyFile, signing.privateKey);
+    const extra = appWith({ JWT_EXTRA_VERIFYING_KEYS: previous });
+    const named = appWith({ JWT_KEY_ID: 'key-2026-06' });
+    const fromFile = appWith({ JWT_ALGORITHM: 'ES256', JWT_SIGNING_KEY: `file:${keyFile}`, JWT_JWKS_MAX_AGE: '60' });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const kidOf = (secret: string) => jwkThumbprint(createSecretKey(Buffer.from(secret)));
+    const withKid = (ctx: Ctx, secret: string, kid: string) => jsonwebtoken.sign(accessClaims(ctx.aliceId), secret, { algorithm: 'HS256', keyid: kid });
+
+    it('JWT_EXTRA_VERIFYING_KEYS: a token of the previous secret (its kid) verifies; without the setting it is refused', async () => {
+      expect((await me(extra.t, withKid(extra, previous, kidOf(previous)))).status).toBe(200);
+      const res = await me(base.t, withKid(base, previous, kidOf(previous)));
+      expect([res.status, res.body]).toEqual([401, notValidForAny([ACCESS, 'Token is invalid'])]);
+    });
+
+    it('JWT_KEY_ID: tokens carry it as kid; the thumbprint is then no kid of this server', async () => {
+      const { access } = await pair(named.t);
+      expect(decode(access).header).toEqual({ alg: 'HS256', kid: 'key-2026-06', typ: 'JWT' });
+      expect((await me(named.t, access)).status).toBe(200);
+      expect((await me(named.t, withKid(named, SIGNING_KEY, kidOf(SIGNING_KEY)))).status).toBe(401);
+    });
+
+    it('JWT_SIGNING_KEY=file:/path reads the PEM from the file; JWT_JWKS_MAX_AGE is the JWKS max-age', async () => {
+      const { access } = await pair(fromFile.t);
+      expect(decode(access).header).toMatchObject({ alg: 'ES256', kid: jwkThumbprint(createPublicKey(signing.publicKey)) });
+      const res = await fromFile.t.http().get('/.well-known/jwks.json');
+      expect([res.status, res.headers['cache-control']]).toEqual([200, 'public, max-age=60']);
+      expect((await base.t.http().get('/.well-known/jwks.json')).status).toBe(404);
+    });
+
+    it('a file: that cannot be read stops the start, naming the variable and the path (never a key)', async () => {
+      await expect(startApp({ JWT_SIGNING_KEY: `file:${join(dir, 'missing.pem')}` })).rejects.toThrow(`JWT_SIGNING_KEY: cannot read ${join(dir, 'missing.pem')} (ENOENT)`);
+    });
+  });
+
+  describe('JWT_JWK_URL, JWT_JWK_CACHE_LIFETIME, JWT_JWK_REFETCH_INTERVAL, JWT_JWK_TIMEOUT', () => {
+    covers('JWT_JWK_URL', 'JWT_JWK_CACHE_LIFETIME', 'JWT_JWK_REFETCH_INTERVAL', 'JWT_JWK_TIMEOUT');
+    const issuer = generateKeyPairSync('ed25519');
+    const kid = jwkThumbprint(issuer.publicKey);
+    let fetches = 0;
+    let delay = 0;
+    const server = createServer((_req, res) => {
+      fetches++;
+      const body = JSON.stringify({ keys: [{ ...issuer.publicKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' }] });
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(body), delay);
+    });
+    const ctx = {} as { url: string; short: TestApp; patient: TestApp; aliceId: number };
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      ctx.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`;
+      ctx.short = await startApp({ JWT_JWK_URL: ctx.url, JWT_JWK_CACHE_LIFETIME: '1', JWT_JWK_REFETCH_INTERVAL: '1h', JWT_JWK_TIMEOUT: '1' });
+      ctx.patient = await startApp({ JWT_JWK_URL: ctx.url, JWT_JWK_TIMEOUT: '4' }, ctx.short.databaseUrl);
+      ctx.aliceId = (await createUser(ctx.short, { username: 'alice', password: PASSWORD })).id;
+    });
+    afterAll(async () => {
+      await ctx.short?.close();
+      await ctx.patient?.close();
+      server.closeAllConnections();
+      server.close();
+    });
+    const theirs = (keyid = kid) => forge({ alg: 'EdDSA', kid: keyid, typ: 'JWT' }, accessClaims(ctx.aliceId), 'EdDSA', issuer.privateKey);
+
+    it("JWT_JWK_URL: a token of the issuer's key authenticates; without it, it is refused", async () => {
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      expect((await me(base.t, theirs())).status).toBe(401);
+    });
+
+    it('JWT_JWK_CACHE_LIFETIME=1s: a known key is fetched again once the second has passed', async () => {
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      const before = fetches;
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      expect(fetches).toBe(before);
+      await sleep(1100);
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      expect(fetches).toBe(before + 1);
+    });
+
+    it('JWT_JWK_REFETCH_INTERVAL=1h: unknown kids set off no fetch while the keys are fresh', async () => {
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      const before = fetches;
+      for (let i = 0; i < 3; i++) expect((await me(ctx.short, theirs(`unknown-${i}`))).status).toBe(401);
+      expect(fetches).toBe(before);
+    });
+
+    it('JWT_JWK_TIMEOUT: a JWKS answering in 2 s is refused at 1 s and waited for at 4 s', async () => {
+      delay = 2000;
+      await sleep(1100);
+      const started = Date.now();
+      const res = await me(ctx.short, theirs());
+      expect([res.status, Date.now() - started < 1900]).toEqual([401, true]);
+      expect((await me(ctx.patient, theirs())).status).toBe(200);
+      delay = 0;
+    });
+  });
+
   describe('JWT_AUDIENCE and JWT_ISSUER', () => {
     covers('JWT_AUDIENCE', 'JWT_ISSUER');
     const AUD = 'my-api';
     const ISS = 'https://auth.example';
     const app = appWith({ JWT_AUDIENCE: AUD, JWT_ISSUER: ISS });
 
-    it('by default tokens carry neither, and neither is checked', async () => {
+    it('by default tokens carry neither, and a token that carries either is refused (it was made for someone else)', async () => {
       const { access, refresh: r } = await pair(base.t);
       expect(Object.keys(decode(access).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
       expect(Object.keys(decode(r).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
-      expect((await me(base.t, signed(accessClaims(base.aliceId, { aud: 'someone-else', iss: 'nobody' })))).status).toBe(200);
+      for (const claims of [{ aud: 'someone-else' }, { iss: 'nobody' }]) {
+        const res = await me(base.t, signed(accessClaims(base.aliceId, claims)));
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual(notValidForAny([ACCESS, 'Token is invalid']));
+      }
     });
 
     it('tokens carry aud and iss, on obtain and on refresh, and work', async () => {

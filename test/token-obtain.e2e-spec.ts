@@ -1,6 +1,8 @@
+import { createSecretKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jwkThumbprint } from '@nest-simplejwt/auth';
 import { dropDatabases, sql } from './support/database.js';
-import { createUser, decode, startApp, type TestApp } from './support/test-app.js';
+import { createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 
 const NO_ACCOUNT = { detail: 'No active account found with the given credentials' };
 
@@ -29,8 +31,10 @@ describe('POST /api/token/ (obtain a pair)', () => {
     expect(Object.keys(res.body)).toEqual(['refresh', 'access']);
     const refresh = decode(res.body.refresh);
     const access = decode(res.body.access);
-    expect(refresh.header).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(access.header).toEqual({ alg: 'HS256', typ: 'JWT' });
+    // kid: the RFC 7638 thumbprint of the key (here an HMAC secret's JWK).
+    const kid = jwkThumbprint(createSecretKey(Buffer.from(SIGNING_KEY)));
+    expect(refresh.header).toEqual({ alg: 'HS256', kid, typ: 'JWT' });
+    expect(access.header).toEqual({ alg: 'HS256', kid, typ: 'JWT' });
     expect(Object.keys(refresh.payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
     expect(Object.keys(access.payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
     expect(access.payload.sid).toBe(refresh.payload.sid);

@@ -7,6 +7,8 @@ export interface AuthModuleExtras {
   path: string;
   /** Also mount `{path}/sliding/` and `{path}/sliding/refresh/`. @default false */
   slidingTokens: boolean;
+  /** Where the public keys are served as a JWKS (404 with HMAC only); `false` serves none. @default '.well-known/jwks.json' */
+  jwksPath: string | false;
   /** Guard every route: authentication, permissions, then throttles (DRF's APIView.initial). @default true */
   globalGuards: boolean;
   /** Write every error in DRF's shape. @default true */
@@ -31,6 +33,7 @@ export interface AuthModuleExtras {
 export const AUTH_EXTRAS_DEFAULTS: AuthModuleExtras = {
   path: 'api/token',
   slidingTokens: false,
+  jwksPath: '.well-known/jwks.json',
   globalGuards: true,
   errorFilter: true,
   isGlobal: false,

@@ -1,6 +1,7 @@
 import { Controller, Module, UseInterceptors, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import type { Algorithm as JwtAlgorithm } from 'jsonwebtoken';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
   AUTH_EXTRAS,
@@ -36,13 +37,14 @@ import { SessionService } from './sessions/session.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { UserSessionsController } from './sessions/user-sessions.controller.js';
 import { DrfExceptionFilter } from './errors/drf-exception.filter.js';
+import { JwksController } from './keys/jwks.controller.js';
 import { MethodNotAllowedResponder } from './http/method-not-allowed.js';
 import { PermissionResolver } from './permissions/permission-resolver.service.js';
 import { PermissionsGuard } from './permissions/permissions.guard.js';
 import { ThrottleGuard } from './throttling/throttle.guard.js';
 import { SlidingTokenController, TokenController } from './tokens/token.controller.js';
 import { TokenIssuer } from './tokens/token-issuer.service.js';
-import { TokenService } from './tokens/token.service.js';
+import { ISSUED_TOKEN_TYPES, TokenService } from './tokens/token.service.js';
 
 const EXPORTS = [
   SIMPLE_JWT,
@@ -87,9 +89,10 @@ const EXPORTS = [
         new JwtService({
           privateKey: s.SIGNING_KEY,
           publicKey: s.VERIFYING_KEY,
-          signOptions: { algorithm: s.ALGORITHM },
+          // TokenService signs and verifies on node:crypto (jsonwebtoken has no EdDSA); kept for subclasses.
+          signOptions: { algorithm: s.ALGORITHM as JwtAlgorithm },
           verifyOptions: {
-            algorithms: [s.ALGORITHM],
+            algorithms: [s.ALGORITHM as JwtAlgorithm],
             clockTolerance: s.LEEWAY,
             audience: s.AUDIENCE || undefined,
             issuer: s.ISSUER || undefined,
@@ -161,6 +164,8 @@ function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>)
     controllers.push(mounted(UserSessionsController, extras.usersPath));
     controllers.push(mounted(PasswordChangeController, extras.passwordChangePath));
   }
+  if (extras.jwksPath !== false) controllers.push(mounted(JwksController, extras.jwksPath));
+  providers.push({ provide: ISSUED_TOKEN_TYPES, useValue: extras.slidingTokens ? ['access', 'refresh', 'sliding'] : ['access', 'refresh'] });
   return { ...definition, global: extras.isGlobal, providers, controllers };
 }
 

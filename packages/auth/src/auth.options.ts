@@ -16,6 +16,7 @@ export const ALGORITHMS = [
   'RS256', 'RS384', 'RS512',
   'PS256', 'PS384', 'PS512',
   'ES256', 'ES384', 'ES512',
+  'EdDSA',
 ] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
 
@@ -40,12 +41,50 @@ export interface SimpleJwtSettings {
   BLACKLIST_AFTER_ROTATION: boolean;
   /** Obtaining a pair records the time in the user's last_login. @default false */
   UPDATE_LAST_LOGIN: boolean;
-  /** The JWS algorithm tokens are signed with. @default 'HS256' */
+  /**
+   * The JWS algorithm tokens are signed with. `EdDSA` is Ed25519, emitted as PyJWT does; a token
+   * whose `alg` says RFC 9864's `Ed25519` is accepted on the same key. @default 'HS256'
+   */
   ALGORITHM: Algorithm;
-  /** The HMAC secret, or a PEM private key for RS/PS/ES algorithms. Required. */
+  /**
+   * The HMAC secret, or a PEM private key for RS/PS/ES/EdDSA. `file:/path` reads it from a file
+   * (a secret loses one trailing newline). Required.
+   * @example SIGNING_KEY: 'file:/run/secrets/jwt-private.pem'
+   */
   SIGNING_KEY: string | KeyObject;
-  /** The PEM public key for RS/PS/ES algorithms; unused with HMAC. @default '' */
+  /** The PEM public key for RS/PS/ES/EdDSA (derived from SIGNING_KEY when empty); unused with HMAC. `file:` as SIGNING_KEY. @default '' */
   VERIFYING_KEY: string | KeyObject;
+  /**
+   * (ours) Keys that verify but never sign: previous keys, until the tokens they signed expire,
+   * and a standby key, published in the JWKS before it signs. A string holds PEM public keys one
+   * after another, or HMAC secrets separated by commas; `file:/path` entries (comma-separated)
+   * are read from files. Each key verifies one algorithm: ALGORITHM when its type fits, else the
+   * one its type implies (EC curve → ES256/384/512, Ed25519 → EdDSA, RSA → RS256, secret →
+   * HS256); an object entry names its own `algorithm` and `kid`.
+   * @example EXTRA_VERIFYING_KEYS: 'file:/etc/jwt/previous.pem,file:/etc/jwt/standby.pem'
+   * @example EXTRA_VERIFYING_KEYS: 'previous-secret-0123456789abcdef0123456789,standby-secret-...'
+   * @default ''
+   */
+  EXTRA_VERIFYING_KEYS: string | ExtraVerifyingKeyEntry[];
+  /**
+   * (ours) The `kid` of the tokens signed now. Empty: the RFC 7638 thumbprint of the verifying
+   * key (of the secret's JWK with HMAC), which follows the key into EXTRA_VERIFYING_KEYS when it
+   * rotates; an explicit id must be given with the key there too (object entry). @default ''
+   */
+  KEY_ID: string;
+  /**
+   * SimpleJWT's JWK_URL: a JWKS of another issuer whose public keys verify bearer tokens too,
+   * picked by the token's `kid` (the token endpoints take only this server's own keys). @default ''
+   */
+  JWK_URL: string;
+  /** (ours) How long keys fetched from JWK_URL are used before they are fetched again. @default '10m' */
+  JWK_CACHE_LIFETIME: Duration;
+  /** (ours) A token with a `kid` not in the fetched JWKS sets off a refetch at most this often. @default '30s' */
+  JWK_REFETCH_INTERVAL: Duration;
+  /** (ours) The longest a fetch of JWK_URL may take; a token whose key cannot be fetched is refused. @default '5s' */
+  JWK_TIMEOUT: Duration;
+  /** (ours) `Cache-Control: public, max-age=` of `/.well-known/jwks.json`. @default '15m' */
+  JWKS_MAX_AGE: Duration;
   /** The `aud` claim tokens carry and must carry; none when empty. @default '' */
   AUDIENCE: string;
   /** The `iss` claim tokens carry and must carry; none when empty. @default '' */
@@ -112,6 +151,13 @@ export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'
   UPDATE_LAST_LOGIN: false,
   ALGORITHM: 'HS256',
   VERIFYING_KEY: '',
+  EXTRA_VERIFYING_KEYS: '',
+  KEY_ID: '',
+  JWK_URL: '',
+  JWK_CACHE_LIFETIME: '10m',
+  JWK_REFETCH_INTERVAL: '30s',
+  JWK_TIMEOUT: '5s',
+  JWKS_MAX_AGE: '15m',
   AUDIENCE: '',
   ISSUER: '',
   LEEWAY: 0,
@@ -131,6 +177,17 @@ export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'
   DEFAULT_THROTTLE_RATES: { token: '20/minute' },
   NUM_PROXIES: 0,
 } satisfies Omit<SimpleJwtSettings, 'SIGNING_KEY'>);
+
+/** A key of EXTRA_VERIFYING_KEYS: a PEM public key or HMAC secret (string, `file:`, KeyObject), or one with its own algorithm and kid. */
+export type ExtraVerifyingKeyEntry = string | KeyObject | ExtraVerifyingKey;
+
+export interface ExtraVerifyingKey {
+  readonly key: string | KeyObject;
+  /** The one algorithm it verifies. @default ALGORITHM when the key fits it, else the one its type implies */
+  readonly algorithm?: Algorithm;
+  /** @default the RFC 7638 thumbprint of the key */
+  readonly kid?: string;
+}
 
 /** A login attempt, as the login hooks see it. */
 export interface LoginAttempt extends ClientInfo {

@@ -16,6 +16,8 @@ export {
   type AuthenticationClass,
   type AuthModuleOptions,
   type AuthTokenClass,
+  type ExtraVerifyingKey,
+  type ExtraVerifyingKeyEntry,
   type LoginAttempt,
   type Duration,
   type SimpleJwtSettings,
@@ -80,7 +82,15 @@ export { ThrottleGuard } from './throttling/throttle.guard.js';
 
 export { TokenController, SlidingTokenController } from './tokens/token.controller.js';
 export { TokenIssuer } from './tokens/token-issuer.service.js';
-export { TokenService, isWellFormed, newJti } from './tokens/token.service.js';
+export { TokenService, ISSUED_TOKEN_TYPES, isWellFormed, newJti } from './tokens/token.service.js';
+export { parseStrictJson } from './tokens/strict-json.js';
+export { keyProblem } from './tokens/jose.js';
+
+export { JwksController } from './keys/jwks.controller.js';
+export { KeySet, type VerifyingKey } from './keys/key-set.js';
+export { jwkThumbprint, publicJwk, type PublicJwk } from './keys/jwk.js';
+export { readKeyMaterial } from './keys/key-material.js';
+export { parseJwks, RemoteJwks, type RemoteJwksOptions } from './keys/remote-jwks.js';
 export { TokenError } from './tokens/token-error.js';
 export type { Claims, MintedToken, TokenType } from './tokens/token-types.js';
 

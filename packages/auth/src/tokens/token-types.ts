@@ -15,6 +15,9 @@ export interface TokenTimes {
 /** The claim that carries a token's session id (SimpleJWT clients ignore it). */
 export const SESSION_ID_CLAIM = 'sid';
 
+/** Marks the claims of a token another issuer signed (JWK_URL): its `sid`, if any, is not one of ours. */
+export const FOREIGN_ISSUER = Symbol('foreignIssuer');
+
 /** A freshly signed token with the claims the blacklist records. */
 export interface MintedToken {
   readonly token: string;
