@@ -15,7 +15,12 @@ describe('Users imported from Django log in through POST /api/token/ with their 
 
   // The app signs with the key the Django project used, so the tokens SimpleJWT issued verify here.
   beforeAll(async () => {
-    t = await startApp({ JWT_SIGNING_KEY: DJANGO.simple_jwt.SIGNING_KEY });
+    // SimpleJWT's settings, key and lifetimes: a token longer-lived than this server's lifetimes is refused.
+    t = await startApp({
+      JWT_SIGNING_KEY: DJANGO.simple_jwt.SIGNING_KEY,
+      JWT_ACCESS_TOKEN_LIFETIME: String(DJANGO.simple_jwt.ACCESS_TOKEN_LIFETIME_SECONDS),
+      JWT_REFRESH_TOKEN_LIFETIME: String(DJANGO.simple_jwt.REFRESH_TOKEN_LIFETIME_SECONDS),
+    });
     await t.app.get(DjangoUserImport).fromDumpdata(DUMPDATA);
   });
   afterAll(async () => {

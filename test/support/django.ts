@@ -18,7 +18,7 @@ export const dumpdataEntries = (): DumpdataEntry[] => JSON.parse(DUMPDATA);
 
 /** django-simplejwt.json: the plaintext passwords, SimpleJWT's settings, the tokens it issued. */
 export interface DjangoFixture {
-  simple_jwt: { SIGNING_KEY: string; ALGORITHM: string };
+  simple_jwt: { SIGNING_KEY: string; ALGORITHM: string; ACCESS_TOKEN_LIFETIME_SECONDS: number; REFRESH_TOKEN_LIFETIME_SECONDS: number };
   users: { id: number; username: string; password: string | null; hasher: string | null; is_active: boolean; is_staff: boolean; is_superuser: boolean }[];
   refresh_tokens: { username: string; user_id: number; jti: string; blacklisted: boolean; token: string }[];
   access_tokens: { username: string; user_id: number; jti: string; token: string }[];
