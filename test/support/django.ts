@@ -103,3 +103,35 @@ export async function dropDjangoDatabases(): Promise<void> {
     await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
 }
+
+/** One line of a database's schema: a column (type, NOT NULL, default), an index or a constraint, with its table. */
+export interface SchemaLine {
+  table: string;
+  line: string;
+}
+
+const SCHEMA = `
+  SELECT c.relname AS table, format('column %s %s%s%s', a.attname, format_type(a.atttypid, a.atttypmod),
+    CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END, coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')) AS line
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL SELECT tablename, 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+  UNION ALL SELECT conrelid::regclass::text, format('constraint %s %s', conname, pg_get_constraintdef(oid))
+  FROM pg_constraint WHERE connamespace = 'public'::regnamespace`;
+
+/** Schema lines by table, then line, in code-unit order (whatever the database's collation). */
+export const sortLines = (lines: SchemaLine[]): SchemaLine[] =>
+  [...lines].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : a.line < b.line ? -1 : a.line > b.line ? 1 : 0));
+
+/** Every table's columns, indexes and constraints, in a stable order. */
+export const schemaOf = async (url: string): Promise<SchemaLine[]> => sortLines(await sql<SchemaLine>(url, SCHEMA));
+
+/** Every row of each table, as JSON text, sorted: what must survive an adoption unchanged. */
+export async function rowsOf(url: string, tables: string[]): Promise<Record<string, string[]>> {
+  const rows: Record<string, string[]> = {};
+  for (const table of tables) {
+    rows[table] = (await sql<{ row: string }>(url, `SELECT to_jsonb(t)::text AS row FROM "${table}" t`)).map((r) => r.row).sort();
+  }
+  return rows;
+}
