@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuthDatabase, migrateSchema, missingSchema } from '@nest-simplejwt/auth';
 import { runCommand } from './support/commands.js';
 import { sql } from './support/database.js';
-import { DJANGO, djangoDatabase, dropDjangoDatabases, rowsOf, schemaOf, sortLines, type SchemaLine } from './support/django.js';
+import { ALICE_VIEW, DJANGO, djangoDatabase, dropDjangoDatabases, rowsOf, schemaOf, sortLines, type SchemaLine } from './support/django.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { decode } from './support/test-app.js';
 import { refreshClaims, signed } from './support/tokens.js';
@@ -180,22 +180,8 @@ describe('A Django + SimpleJWT database adopted in place', () => {
 
     it("takes SimpleJWT's access tokens as bearer tokens, and verifies them", async () => {
       const alice = DJANGO.access_tokens.find((a) => a.username === 'alice')!;
-      expect(await call('GET', '/api/me/', undefined, alice.token)).toEqual({
-        status: 200,
-        body: {
-          id: 1,
-          username: 'alice',
-          email: 'alice@example.com',
-          first_name: 'Alice',
-          last_name: 'Liddell',
-          is_staff: true,
-          is_superuser: true,
-          is_active: true,
-          // Django stored microseconds (.987654); a JavaScript date holds milliseconds.
-          last_login: '2024-11-02T09:15:01.987000Z',
-          date_joined: '2019-05-17T08:30:12.345000Z',
-        },
-      });
+      // Django stored microseconds (last_login .987654); a JavaScript date holds milliseconds.
+      expect(await call('GET', '/api/me/', undefined, alice.token)).toEqual({ status: 200, body: ALICE_VIEW });
       for (const issued of DJANGO.access_tokens) {
         const me = await call('GET', '/api/me/', undefined, issued.token);
         expect([me.status, (me.body as { id: number }).id]).toEqual([200, issued.user_id]);

@@ -26,6 +26,20 @@ export interface DjangoFixture {
 
 export const DJANGO: DjangoFixture = JSON.parse(fixture('django-simplejwt.json'));
 
+/** alice as GET /api/me/ shows her: to the millisecond (dumpdata keeps no more, and a JavaScript date holds no more). */
+export const ALICE_VIEW = {
+  id: 1,
+  username: 'alice',
+  email: 'alice@example.com',
+  first_name: 'Alice',
+  last_name: 'Liddell',
+  is_staff: true,
+  is_superuser: true,
+  is_active: true,
+  last_login: '2024-11-02T09:15:01.987000Z',
+  date_joined: '2019-05-17T08:30:12.345000Z',
+};
+
 /** auth_user rows with timestamps to the microsecond in UTC, and xmin (which moves on any write). */
 export const AUTH_USER_ROWS = `SELECT id, username, password, email, first_name, last_name, is_active, is_staff, is_superuser,
   to_char(last_login AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_login,
