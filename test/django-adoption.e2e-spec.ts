@@ -15,6 +15,12 @@ import { refreshClaims, signed } from './support/tokens.js';
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KEY = DJANGO.simple_jwt.SIGNING_KEY;
+/** SimpleJWT's settings as the Django project had them: its key, and its lifetimes (longer-lived tokens are refused). */
+const SIMPLE_JWT_ENV = {
+  JWT_SIGNING_KEY: KEY,
+  JWT_ACCESS_TOKEN_LIFETIME: String(DJANGO.simple_jwt.ACCESS_TOKEN_LIFETIME_SECONDS),
+  JWT_REFRESH_TOKEN_LIFETIME: String(DJANGO.simple_jwt.REFRESH_TOKEN_LIFETIME_SECONDS),
+};
 const TEST_TIMEOUT = 120_000;
 
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
@@ -87,7 +93,7 @@ describe('A Django + SimpleJWT database adopted in place', () => {
   });
 
   it('is refused by the server until it is migrated, naming what is pending; nothing is written', async () => {
-    const refused = startServerProcess(url, { JWT_SIGNING_KEY: KEY });
+    const refused = startServerProcess(url, SIMPLE_JWT_ENV);
     await expect(refused).rejects.toThrow('The database is not migrated: 4 migration(s) pending');
     await expect(refused).rejects.toThrow('Run `node dist/cli.js migrate`');
     expect(await schemaOf(url)).toEqual(schemaBefore);
@@ -127,7 +133,7 @@ describe('A Django + SimpleJWT database adopted in place', () => {
     let server: ServerProcess;
 
     beforeAll(async () => {
-      server = await startServerProcess(url, { JWT_SIGNING_KEY: KEY });
+      server = await startServerProcess(url, SIMPLE_JWT_ENV);
     }, TEST_TIMEOUT);
     afterAll(() => server?.stop());
 
