@@ -9,6 +9,7 @@ import { BlacklistRepository, type TokenRecord } from '../blacklist/blacklist.re
 import { AuthenticationFailed, InvalidToken, ValidationFailed } from '../errors/exceptions.js';
 import { MESSAGES } from '../errors/messages.js';
 import { AuthEvents } from '../events/auth-events.js';
+import { LoginLockout } from '../lockout/login-lockout.service.js';
 import { SessionRepository } from '../sessions/session.repository.js';
 import type { Generation, NewSession } from '../sessions/session.types.js';
 import { SessionUsers } from '../sessions/session-users.service.js';
@@ -41,6 +42,7 @@ export class TokenIssuer {
     private readonly sessionUsers: SessionUsers,
     private readonly resolver: UserResolver,
     private readonly events: AuthEvents,
+    private readonly lockout: LoginLockout,
   ) {}
 
   /** POST /api/token/: a refresh and an access token for valid credentials, in a new session. */
@@ -260,13 +262,16 @@ export class TokenIssuer {
   }
 
   private async login(username: string, password: string, client: ClientInfo): Promise<object> {
+    await this.lockout.assertAllowed(username, client);
     const user = await this.users.authenticate(username, password);
     const attempt: LoginAttempt = { username, ...client };
     if (user === null || !this.resolver.isAllowed(user)) {
       this.events.record({ event: 'login_failed', username, userId: user === null ? null : String(this.resolver.idOf(user)), reason: user === null ? 'invalid_credentials' : 'inactive', ip: client.ip });
       await this.hook('ON_LOGIN_FAILED', () => this.options.ON_LOGIN_FAILED?.(attempt));
+      await this.lockout.failed(username, client);
       throw new AuthenticationFailed(MESSAGES.noActiveAccount);
     }
+    await this.lockout.succeeded(username, client);
     if (this.settings.UPDATE_LAST_LOGIN) await this.users.recordLogin?.(user);
     await this.hook('ON_LOGIN_SUCCESS', () => this.options.ON_LOGIN_SUCCESS?.(user, attempt));
     return user;
