@@ -68,6 +68,7 @@ export class TokenIssuer {
     const now = this.tokens.now();
     const { user, outcome, sessionWasLive } = await this.sessionUsers.rotate(claims, {
       sid,
+      userId: this.userIdText(claims) ?? '',
       jti,
       next: {
         refreshJti: newJti(),
@@ -114,7 +115,7 @@ export class TokenIssuer {
     if (sid === null) {
       usable = !(await this.blacklist.isBlacklisted(this.tokens.jtiOf(claims)));
     } else {
-      const state = await this.sessions.state(sid);
+      const state = await this.sessions.state(sid, this.userIdText(claims) ?? '');
       const rotatedAway = claims[this.settings.TOKEN_TYPE_CLAIM] === 'refresh' && this.settings.BLACKLIST_AFTER_ROTATION && state.liveJti !== this.tokens.jtiOf(claims);
       usable = state.live && !rotatedAway;
     }
@@ -134,7 +135,7 @@ export class TokenIssuer {
       this.events.record({ event: 'logout', userId: this.userIdText(claims), ip: client.ip });
       return {};
     }
-    const ended = await this.sessions.end(sid, this.tokens.jtiOf(claims), this.settings.BLACKLIST_AFTER_ROTATION, this.settings.REFRESH_TOKEN_REUSE_GRACE);
+    const ended = await this.sessions.end(sid, this.userIdText(claims) ?? '', this.tokens.jtiOf(claims), this.settings.BLACKLIST_AFTER_ROTATION, this.settings.REFRESH_TOKEN_REUSE_GRACE);
     const userId = ended.userId ?? this.userIdText(claims);
     if (ended.kind === 'ended') throw blacklisted();
     if (ended.kind === 'reuse') {
@@ -182,6 +183,7 @@ export class TokenIssuer {
       const now = this.tokens.now();
       const { user, outcome } = await this.sessionUsers.rotate(claims, {
         sid,
+        userId: this.userIdText(claims) ?? '',
         jti,
         next: { refreshJti: jti, accessJti: jti, iat: now, refreshLifetime: 0, accessLifetime: 0 },
         strict: true,
