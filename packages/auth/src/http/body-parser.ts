@@ -9,9 +9,10 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
 /**
  * A request body as DRF's parsers read it: JSON (any case, any charset parameter; unlike DRF, a
- * member name given twice in one object is a parse error) and urlencoded forms; an empty body is `{}` whatever its type. Anything unreadable becomes an
- * UnreadableBody, which fails the request only when the handler reads its body (DRF parses
- * `request.data` lazily, so authentication and permissions answer first).
+ * member name given twice in one object is a parse error) and urlencoded forms; an empty body
+ * is `{}` whatever its type. Anything unreadable becomes an UnreadableBody, which fails the
+ * request only when the handler reads its body (DRF parses `request.data` lazily, so
+ * authentication and permissions answer first).
  */
 export function parseBody(contentType: string, body: Buffer): unknown {
   if (body.length === 0) return {};

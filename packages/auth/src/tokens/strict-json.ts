@@ -43,7 +43,7 @@ export function isStrict(text: string): boolean {
 /** Why JSON text is not strict: a member name given twice in one object, or a lone surrogate. */
 export type StrictJsonProblem = { readonly duplicate: string } | { readonly loneSurrogate: true };
 
-/** Past this many members an object's names go into a Set: a request body may hold 100,000 of them. */
+/** Past this many members an object's names go into a Set: a request body may hold tens of thousands. */
 const LIST_LIMIT = 16;
 
 /**
