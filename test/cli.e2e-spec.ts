@@ -22,7 +22,7 @@ const STRONG = 'Kx9!vLq2#';
 const PASSWORD_PROMPTS = 'Password: \nPassword (again): \n';
 const BYPASS = 'Bypass password validation and create user anyway? [y/N]: ';
 const MIGRATIONS_APPLIED =
-  'Applied migration CreateAuthUser1732406300000\nApplied migration CreateTokenBlacklist1732406400000\nApplied migration CreateNotes1732406500000\nApplied migration CreateTokenSession1764633600000\n';
+  'Applied migration CreateAuthUser1732406300000\nApplied migration CreateTokenBlacklist1732406400000\nApplied migration CreateNotes1732406500000\nApplied migration CreateTokenSession1764633600000\nApplied migration CreateLoginFailure1767225600000\n';
 
 /** Django's argon2 hasher with OWASP's parameters, as the CLI must store it. */
 const ARGON2 = /^argon2\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
@@ -163,6 +163,7 @@ describe('CLI (node dist/cli.js)', () => {
       expect(first).toEqual({ code: 0, stdout: MIGRATIONS_APPLIED, stderr: '' });
       expect(await tables(empty)).toEqual([
         'auth_user',
+        'login_failure',
         'notes_note',
         'token_blacklist_blacklistedtoken',
         'token_blacklist_outstandingtoken',
@@ -176,6 +177,7 @@ describe('CLI (node dist/cli.js)', () => {
         expect.stringMatching(/ CreateTokenBlacklist1732406400000$/),
         expect.stringMatching(/ CreateNotes1732406500000$/),
         expect.stringMatching(/ CreateTokenSession1764633600000$/),
+        expect.stringMatching(/ CreateLoginFailure1767225600000$/),
       ]);
 
       await sql(empty, `INSERT INTO auth_user (username, password) VALUES ('survivor', '!')`);
@@ -525,6 +527,30 @@ describe('CLI (node dist/cli.js)', () => {
       expect((await cli(['listsessions', 'nobody-here'], url)).stderr).toBe("Error: user 'nobody-here' does not exist\n");
     }, TEST_TIMEOUT);
 
+    it('unlock clears a locked username from one address or all of them, saying what it cleared; the user then logs in', async () => {
+      expect((await cli(['createuser', '--username', 'ivy', '--password', 'ivy pass word'], url)).code).toBe(0);
+      expect(await cli(['unlock', 'ivy'], url)).toEqual({ code: 0, stdout: "No failed logins of 'ivy' to clear.\n", stderr: '' });
+      for (let i = 0; i < 10; i++) await obtain('ivy', 'wrong');
+      const locked = await obtain('ivy', 'ivy pass word');
+      expect([locked.status, locked.body.code]).toEqual([429, 'login_locked']);
+      await sql(url, `INSERT INTO login_failure (username, ip_address, failures) VALUES ('ivy', '198.51.100.9', ARRAY[now(), now()])`);
+
+      const help = await cli(['unlock', 'ivy', '--help'], url);
+      expect([help.code, help.stdout.split('\n')[0]]).toEqual([0, 'Usage: node dist/cli.js unlock <username> [--address <address>]']);
+      expect((await obtain('ivy', 'ivy pass word')).status).toBe(429);
+
+      const one = await cli(['unlock', ' ivy ', '--address', '127.0.0.1'], url);
+      expect(one.code).toBe(0);
+      // The lock began a moment ago: what is left of the 900 seconds, after the CLI's start.
+      expect(Number(/^Cleared 'ivy' from 127\.0\.0\.1: locked, (\d+) seconds left\.\n$/.exec(one.stdout)?.[1])).toBeGreaterThan(800);
+      expect((await obtain('ivy', 'ivy pass word')).status).toBe(200);
+      expect(await cli(['unlock', 'ivy', '--address', '127.0.0.1'], url)).toEqual({ code: 0, stdout: "No failed logins of 'ivy' from 127.0.0.1 to clear.\n", stderr: '' });
+
+      expect(await cli(['unlock', 'ivy'], url)).toEqual({ code: 0, stdout: "Cleared 'ivy' from 198.51.100.9: 2 recent failed logins.\n", stderr: '' });
+      expect(await sql(url, `SELECT * FROM login_failure WHERE username = 'ivy'`)).toEqual([]);
+      expect(await cli(['unlock', '  '], url)).toEqual({ code: 1, stdout: '', stderr: 'Error: the username may not be blank\n' });
+    }, TEST_TIMEOUT);
+
     it('changepassword prompts for the password twice when --password is not given', async () => {
       await sql(url, `INSERT INTO auth_user (username, password) VALUES ('helen', $1)`, [djangoPbkdf2('helen pass')]);
       const run = start(['changepassword', 'helen'], url);
@@ -754,6 +780,18 @@ describe('CLI (node dist/cli.js)', () => {
         (await sql(url, `SELECT count(*) AS n FROM token_session WHERE expires_at < now() OR live_exp < extract(epoch FROM now())`))[0].n,
       );
       expect(expiredSessions).toBeGreaterThanOrEqual(2);
+      // Failed logins: one last seen longer ago than LOGIN_FAILURE_WINDOW (15m) goes; a recent one, or a locked one, stays.
+      const failure = (username: string, last: string, lockedFor: string | null) =>
+        sql(
+          url,
+          `INSERT INTO login_failure (username, ip_address, failures, last_failure_at, locked_until)
+           VALUES ($1, '203.0.113.50', ARRAY[now() + $2::interval], now() + $2::interval, now() + $3::interval)`,
+          [username, last, lockedFor],
+        );
+      await failure('flush-stale', '-16 minutes', null);
+      await failure('flush-recent', '-1 minute', null);
+      await failure('flush-locked', '-1 hour', '10 minutes');
+      await failure('flush-lock-over', '-1 hour', '-20 minutes');
       const count = async () => Number((await sql(url, 'SELECT count(*) AS n FROM token_blacklist_outstandingtoken'))[0].n);
       const before = await count(); // earlier tests logged in: their refresh tokens are outstanding too
 
@@ -768,7 +806,13 @@ describe('CLI (node dist/cli.js)', () => {
       expect(await count()).toBe(before);
 
       const res = await cli(['flushexpiredtokens'], url);
-      expect(res).toEqual({ code: 0, stdout: `Deleted 1 expired token and ${expiredSessions} expired sessions.\n`, stderr: '' });
+      expect(res).toEqual({
+        code: 0,
+        stdout: `Deleted 1 expired token, ${expiredSessions} expired sessions and 2 failed-login records older than LOGIN_FAILURE_WINDOW.\n`,
+        stderr: '',
+      });
+      const failures = await sql(url, `SELECT username FROM login_failure WHERE username LIKE 'flush-%' ORDER BY username`);
+      expect(failures).toEqual([{ username: 'flush-locked' }, { username: 'flush-recent' }]);
       expect(await count()).toBe(before - 1);
       const mine = await sql(url, `SELECT id, jti FROM token_blacklist_outstandingtoken WHERE jti LIKE '%-jti' ORDER BY id`);
       expect(mine).toEqual([
@@ -780,7 +824,7 @@ describe('CLI (node dist/cli.js)', () => {
 
       const again = await cli(['flushexpiredtokens'], url);
       expect(again.code).toBe(0);
-      expect(again.stdout).toBe('Deleted 0 expired tokens and 0 expired sessions.\n');
+      expect(again.stdout).toBe('Deleted 0 expired tokens, 0 expired sessions and 0 failed-login records older than LOGIN_FAILURE_WINDOW.\n');
       const left = await sql(url, `SELECT id FROM token_session WHERE id LIKE 'flush-%' ORDER BY id`);
       expect(left).toEqual([{ id: 'flush-live' }, { id: 'flush-revoked' }]);
     }, TEST_TIMEOUT);
@@ -789,7 +833,7 @@ describe('CLI (node dist/cli.js)', () => {
   describe('help, and command lines it refuses: nothing is run, nothing opened', () => {
     /** Every command migrates before it runs: a database still without tables was never opened. */
     let bare: string;
-    const commands = ['changepassword', 'createsuperuser', 'createuser', 'flushexpiredtokens', 'generatekey', 'importdjangousers', 'listsessions', 'migrate', 'revokesessions'];
+    const commands = ['changepassword', 'createsuperuser', 'createuser', 'flushexpiredtokens', 'generatekey', 'importdjangousers', 'listsessions', 'migrate', 'revokesessions', 'unlock'];
     /** What createsuperuser --no-input would need to create someone. */
     const superuser = { DJANGO_SUPERUSER_USERNAME: 'helpadmin', DJANGO_SUPERUSER_PASSWORD: STRONG };
 
@@ -806,12 +850,13 @@ describe('CLI (node dist/cli.js)', () => {
         "  changepassword      Set a user's password, prompting for it twice unless --password is given; ends all of the user's sessions",
         '  createsuperuser     Create a staff superuser, prompting for what is missing',
         '  createuser          Create a user without prompting (for scripts)',
-        '  flushexpiredtokens  Delete expired outstanding and blacklisted tokens, and sessions that can serve no token any more',
+        '  flushexpiredtokens  Delete expired outstanding and blacklisted tokens, sessions that can serve no token any more, and stale failed logins',
         '  generatekey         Print a new signing key for JWT_SIGNING_KEY (nothing is stored)',
         '  importdjangousers   Import the users of a Django project, keeping their password hashes',
         "  listsessions        List a user's live sessions, newest first",
         '  migrate             Apply pending database migrations',
         "  revokesessions      End all of a user's sessions, or one of them with --session",
+        "  unlock              Clear a username's failed logins and lockouts, from every address or one with --address",
         '',
         "node dist/cli.js <command> --help (or: node dist/cli.js help <command>) shows a command's options.",
         'Exit status: 0 done, 1 refused or failed, 2 bad command line (then nothing was run).',
@@ -847,6 +892,7 @@ describe('CLI (node dist/cli.js)', () => {
           listsessions: 'Usage: node dist/cli.js listsessions <username>',
           migrate: 'Usage: node dist/cli.js migrate',
           revokesessions: 'Usage: node dist/cli.js revokesessions <username> [--session <id>]',
+          unlock: 'Usage: node dist/cli.js unlock <username> [--address <address>]',
         }[command],
       );
       expect(usage).toContain('\n  -h, --help  ');
@@ -878,6 +924,9 @@ describe('CLI (node dist/cli.js)', () => {
         [['migrate', '--fake'], `Error: migrate: unknown option '--fake' ${see('migrate')}`],
         [['migrate', 'auth'], `Error: migrate: unexpected argument 'auth' ${see('migrate')}`],
         [['flushexpiredtokens', '--all'], `Error: flushexpiredtokens: unknown option '--all' ${see('flushexpiredtokens')}`],
+        [['unlock'], `Error: unlock: missing argument <username> ${see('unlock')}`],
+        [['unlock', 'ivy', '--address'], `Error: unlock: option '--address' needs a value ${see('unlock')}`],
+        [['unlock', 'ivy', 'ivan'], `Error: unlock: unexpected argument 'ivan' ${see('unlock')}`],
         [['frobnicate'], `Error: unknown command 'frobnicate' ${see()}`],
         [['--nope'], `Error: unknown option '--nope' ${see()}`],
         [['help', 'frobnicate'], `Error: unknown command 'frobnicate' ${see()}`],

@@ -60,6 +60,12 @@ describe('the OpenAPI explorer', () => {
     expect(Object.values<{ value: unknown }>(login['401'].content['application/json'].examples).map((e) => e.value)).toEqual([
       { detail: 'No active account found with the given credentials' },
     ]);
+    expect(login['429']).toEqual({ $ref: '#/components/responses/LoginRefused' });
+    expect(examples('LoginRefused')).toEqual([
+      { detail: 'Request was throttled. Expected available in 42 seconds.' },
+      { detail: 'Too many failed login attempts. Try again in 900 seconds.', code: 'login_locked' },
+    ]);
+    expect(doc.paths['/api/token/refresh'].post.responses['429']).toEqual({ $ref: '#/components/responses/TooManyRequests' });
     expect(Object.keys(doc.paths['/api/notes/{id}'].put.responses)).toEqual(['200', '400', '401', '403', '404', '405', '413', '415', '429', '503']);
     expect(Object.keys(doc.paths['/api/me'].get.responses)).toEqual(['200', '401', '403', '405', '429', '503']);
   });

@@ -38,6 +38,7 @@ describe('database schema (migrations against entities)', () => {
       'CreateTokenBlacklist1732406400000',
       'CreateNotes1732406500000',
       'CreateTokenSession1764633600000',
+      'CreateLoginFailure1767225600000',
     ]);
   });
 
@@ -50,7 +51,7 @@ describe('database schema (migrations against entities)', () => {
 
   it('has the tables Django and SimpleJWT define, and the notes of the example resource', async () => {
     const rows = await sql(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
-    expect(rows.map((r) => r.table_name)).toEqual(['auth_user', 'notes_note', BLACKLISTED, OUTSTANDING, 'token_session', 'typeorm_migrations']);
+    expect(rows.map((r) => r.table_name)).toEqual(['auth_user', 'login_failure', 'notes_note', BLACKLISTED, OUTSTANDING, 'token_session', 'typeorm_migrations']);
   });
 
   it('has auth_user with Django\'s columns', async () => {
@@ -107,6 +108,22 @@ describe('database schema (migrations against entities)', () => {
       'parent_rotated_at timestamp with time zone',
     ]);
     expect(await indexes('token_session')).toEqual(['UNIQUE id', 'expires_at', 'user_id']);
+  });
+
+  it('has login_failure: recent failure times and the lock of each (username, address), keyed by the pair, no password', async () => {
+    const rows = await sql(
+      url,
+      `SELECT column_name, data_type, udt_name, is_nullable FROM information_schema.columns WHERE table_name = 'login_failure' ORDER BY ordinal_position`,
+    );
+    expect(rows.map((r) => `${r.column_name} ${r.data_type === 'ARRAY' ? r.udt_name : r.data_type} ${r.is_nullable}`)).toEqual([
+      'username character varying NO',
+      'ip_address character varying NO',
+      'failures _timestamptz NO',
+      'last_failure_at timestamp with time zone NO',
+      'locked_until timestamp with time zone YES',
+    ]);
+    const [key] = await sql(url, `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'login_failure'::regclass AND contype = 'p'`);
+    expect(key.def).toBe('PRIMARY KEY (username, ip_address)');
   });
 
   it('makes the outstanding jti unique and indexes expires_at, user_id and session_id', async () => {

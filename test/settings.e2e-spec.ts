@@ -1233,6 +1233,62 @@ describe('settings changed from their defaults (in-process apps)', () => {
     });
   });
 
+  describe('LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT_PER_ADDRESS, LOGIN_FAILURE_WINDOW, LOGIN_COOLOFF', () => {
+    covers('LOGIN_FAILURE_LIMIT', 'LOGIN_FAILURE_LIMIT_PER_ADDRESS', 'LOGIN_FAILURE_WINDOW', 'LOGIN_COOLOFF');
+    const limit3 = appWith({ NUM_PROXIES: '1', LOGIN_FAILURE_LIMIT: '3', LOGIN_COOLOFF: '2m' });
+    const perAddress2 = appWith({ NUM_PROXIES: '1', LOGIN_FAILURE_LIMIT_PER_ADDRESS: '2' });
+    const window1s = appWith({ NUM_PROXIES: '1', LOGIN_FAILURE_LIMIT: '2', LOGIN_FAILURE_WINDOW: '1s' });
+    const cooloff1s = appWith({ NUM_PROXIES: '1', LOGIN_FAILURE_LIMIT: '1', LOGIN_COOLOFF: '1s' });
+    const off = appWith({ NUM_PROXIES: '1', LOGIN_FAILURE_LIMIT: '0', LOGIN_FAILURE_LIMIT_PER_ADDRESS: '0' });
+
+    const attempt = (t: TestApp, address: string, password = 'wrong', username = 'alice') =>
+      t.http().post('/api/token/').set('X-Forwarded-For', address).send({ username, password });
+    const locked = (seconds: number) => ({ detail: `Too many failed login attempts. Try again in ${seconds} seconds.`, code: 'login_locked' });
+    const NO_ACCOUNT = { detail: 'No active account found with the given credentials' };
+
+    it('by default the tenth failure locks the pair for 15 minutes (the base app, a username nobody has: 9 x 401, then 429 Retry-After 900)', async () => {
+      for (let i = 0; i < 9; i++) expect((await attempt(base.t, '127.0.0.1', 'wrong', 'nobody')).status).toBe(401);
+      const res = await attempt(base.t, '127.0.0.1', 'wrong', 'nobody');
+      expect([res.status, res.body, res.headers['retry-after']]).toEqual([429, locked(900), '900']);
+    });
+
+    it('LOGIN_FAILURE_LIMIT=3 and LOGIN_COOLOFF=2m: the third failure locks for 120 seconds', async () => {
+      expect([(await attempt(limit3.t, '192.0.2.1')).status, (await attempt(limit3.t, '192.0.2.1')).status]).toEqual([401, 401]);
+      const res = await attempt(limit3.t, '192.0.2.1');
+      expect([res.status, res.body, res.headers['retry-after']]).toEqual([429, locked(120), '120']);
+    });
+
+    it('LOGIN_FAILURE_LIMIT_PER_ADDRESS=2: two failures of different usernames lock the address', async () => {
+      expect((await attempt(perAddress2.t, '192.0.2.2', 'wrong', 'someone')).status).toBe(401);
+      const res = await attempt(perAddress2.t, '192.0.2.2', 'wrong', 'someone-else');
+      expect([res.status, res.body]).toEqual([429, locked(900)]);
+      expect((await attempt(perAddress2.t, '192.0.2.2', PASSWORD)).status).toBe(429);
+    });
+
+    it('LOGIN_FAILURE_WINDOW=1s: failures more than a second apart never add up to the limit of 2', async () => {
+      for (let i = 0; i < 3; i++) {
+        expect((await attempt(window1s.t, '192.0.2.3')).status).toBe(401);
+        await sleep(1100);
+      }
+      expect((await attempt(window1s.t, '192.0.2.3')).status).toBe(401);
+      expect((await attempt(window1s.t, '192.0.2.3')).status).toBe(429);
+    });
+
+    it('LOGIN_COOLOFF=1s: a lock of one second, after which the right password logs in', async () => {
+      const res = await attempt(cooloff1s.t, '192.0.2.4');
+      expect([res.status, res.body, res.headers['retry-after']]).toEqual([429, { detail: 'Too many failed login attempts. Try again in 1 second.', code: 'login_locked' }, '1']);
+      expect((await attempt(cooloff1s.t, '192.0.2.4', PASSWORD)).status).toBe(429);
+      await sleep(1100);
+      expect((await attempt(cooloff1s.t, '192.0.2.4', PASSWORD)).status).toBe(200);
+    });
+
+    it('0 for both limits: no lockout, 15 failures all 401, then the right password logs in', async () => {
+      for (let i = 0; i < 15; i++) expect((await attempt(off.t, '192.0.2.5')).body).toEqual(NO_ACCOUNT);
+      expect((await attempt(off.t, '192.0.2.5', PASSWORD)).status).toBe(200);
+      expect(await sql(off.t.databaseUrl, 'SELECT * FROM login_failure')).toEqual([]);
+    });
+  });
+
   describe('OPENAPI_PATH', () => {
     covers('OPENAPI_PATH');
     const app = appWith({ OPENAPI_PATH: 'docs' });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuthDatabase, BlacklistRepository, SessionRepository } from '@nest-simplejwt/auth';
+import { AuthDatabase, BlacklistRepository, LoginFailureRepository, parseDuration, SessionRepository } from '@nest-simplejwt/auth';
 import { loadConfig } from '../config/app-config.js';
 import { dataSourceOptions } from '../database/data-source.js';
 import { openDatabase } from '../database/open-database.js';
@@ -16,6 +16,9 @@ export interface CliDatabase {
   readonly users: UsersService;
   readonly blacklist: BlacklistRepository;
   readonly sessions: SessionRepository;
+  readonly lockout: LoginFailureRepository;
+  /** LOGIN_FAILURE_WINDOW, in seconds: how far back failed logins count. */
+  readonly loginFailureWindow: number;
   readonly djangoImport: DjangoUserImport;
   /** The migrations applied on opening, in order (what `migrate` reports). */
   readonly applied: readonly string[];
@@ -44,6 +47,8 @@ export async function openCliDatabase(): Promise<CliDatabase> {
     users,
     blacklist: new BlacklistRepository(auth),
     sessions: new SessionRepository(auth),
+    lockout: new LoginFailureRepository(auth),
+    loginFailureWindow: parseDuration(config.jwt.LOGIN_FAILURE_WINDOW, 'LOGIN_FAILURE_WINDOW'),
     djangoImport: new DjangoUserImport(dataSource),
     applied: report.applied,
     async createUser(user) {

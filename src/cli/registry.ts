@@ -8,3 +8,4 @@ export { default as importdjangousers } from './commands/importdjangousers.comma
 export { default as listsessions } from './commands/listsessions.command.js';
 export { default as migrate } from './commands/migrate.command.js';
 export { default as revokesessions } from './commands/revokesessions.command.js';
+export { default as unlock } from './commands/unlock.command.js';

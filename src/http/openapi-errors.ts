@@ -16,6 +16,7 @@ function response(description: string, examples: Examples, schema = 'ErrorDetail
   };
 }
 
+const THROTTLED = { summary: 'Throttled', value: detail(MESSAGES.throttled(42)) };
 const TOKEN_INVALID = { summary: 'Bad signature or garbage', value: detail(MESSAGES.tokenInvalid, 'token_not_valid') };
 const TOKEN_EXPIRED = { summary: 'Expired', value: detail(MESSAGES.tokenExpired, 'token_not_valid') };
 const BLACKLISTED = { summary: 'Rotated already, or logged out', value: detail(MESSAGES.tokenBlacklisted, 'token_not_valid') };
@@ -40,6 +41,9 @@ const TOKEN_401: Record<string, Examples> = {
   TokenController_verify: { invalid: TOKEN_INVALID, expired: TOKEN_EXPIRED },
   TokenController_blacklist: { blacklisted: BLACKLISTED, invalid: TOKEN_INVALID, wrongType: WRONG_TYPE },
 };
+
+/** The logins: over a throttle rate, or a (username, address) pair or address locked after failed logins. */
+const LOGINS = new Set(['TokenController_obtainPair', 'SlidingTokenController_obtain']);
 
 /** Shared error responses, each with the exact bodies of docs/wire-contract.md as examples. */
 function components(cookieMode: boolean): Json {
@@ -74,7 +78,13 @@ function components(cookieMode: boolean): Json {
     UnsupportedMediaType: response('A body that is neither JSON nor a form', {
       unsupported: { summary: 'text/plain', value: detail(MESSAGES.unsupportedMediaType('text/plain')) },
     }),
-    TooManyRequests: response('Over a THROTTLE_RATES rate', { throttled: { summary: 'Throttled', value: detail(MESSAGES.throttled(42)) } }, 'ErrorDetail', retryAfter),
+    TooManyRequests: response('Over a THROTTLE_RATES rate', { throttled: THROTTLED }, 'ErrorDetail', retryAfter),
+    LoginRefused: response(
+      'Over a THROTTLE_RATES rate, or after too many failed logins (LOGIN_FAILURE_LIMIT per username and address, LOGIN_FAILURE_LIMIT_PER_ADDRESS per address): refused without checking the password until LOGIN_COOLOFF has passed',
+      { throttled: THROTTLED, locked: { summary: 'Locked after failed logins', value: detail(MESSAGES.loginLocked(900), 'login_locked') } },
+      'ErrorDetail',
+      retryAfter,
+    ),
     ServiceUnavailable: response('The database does not answer in time, or the server is shutting down', {
       unavailable: { summary: 'Try again later', value: detail('Service temporarily unavailable, try again later.', 'service_unavailable') },
     }, 'ErrorDetail', retryAfter),
@@ -127,7 +137,7 @@ export function documentErrors(document: OpenAPIObject, facts: (method: string, 
       if (cookieRoute || (!token && cookieMode && unsafe)) r['403'] = ref(facts(method, path).locked ? 'PermissionOrCsrf' : 'CsrfFailed');
       else if (facts(method, path).locked) r['403'] = ref('PermissionDenied');
       if (path.includes('{')) r['404'] ??= ref('NotFound');
-      Object.assign(r, { 405: ref('MethodNotAllowed'), 429: ref('TooManyRequests') });
+      Object.assign(r, { 405: ref('MethodNotAllowed'), 429: ref(LOGINS.has(operation.operationId ?? '') ? 'LoginRefused' : 'TooManyRequests') });
       r['503'] ??= ref('ServiceUnavailable');
       operation.responses = Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))) as typeof operation.responses;
     }

@@ -86,23 +86,35 @@ export const refresh = (t: TestApp, token: string) => t.http().post('/api/token/
  */
 export async function rawAuthorization(t: TestApp, value: Buffer): Promise<{ status: number; body: unknown }> {
   const { hostname, port } = new URL(t.url);
-  const head = Buffer.concat([
-    Buffer.from(`GET /api/me/ HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\nAuthorization: `),
-    value,
-    Buffer.from('\r\n\r\n'),
-  ]);
+  const { status, body } = await rawRequest(
+    t,
+    Buffer.concat([
+      Buffer.from(`GET /api/me/ HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\nAuthorization: `),
+      value,
+      Buffer.from('\r\n\r\n'),
+    ]),
+  );
+  return { status, body };
+}
+
+/** Raw bytes to the app over TCP (send Connection: close): the status, lower-cased headers and parsed body of the answer. */
+export async function rawRequest(t: TestApp, bytes: string | Buffer): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+  const { hostname, port } = new URL(t.url);
   const response = await new Promise<string>((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(head));
+    // Written, not ended: a client that half-closes gets no answer from a handler that takes a while.
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
     const chunks: Buffer[] = [];
     socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
     socket.on('error', reject);
     socket.setTimeout(10000, () => socket.destroy(new Error('no answer')));
   });
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
-  const text = response.slice(response.indexOf('\r\n\r\n') + 4);
-  const chunked = /transfer-encoding: chunked/i.test(response.slice(0, response.indexOf('\r\n\r\n')));
-  return { status, body: JSON.parse(chunked ? dechunk(text) : text) };
+  const head = response.slice(0, response.indexOf('\r\n\r\n'));
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+  const headers: Record<string, string> = {};
+  for (const line of head.split('\r\n').slice(1)) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+  const text = response.slice(head.length + 4);
+  return { status, headers, body: JSON.parse(/chunked/i.test(headers['transfer-encoding'] ?? '') ? dechunk(text) : text) };
 }
 
 function dechunk(text: string): string {

@@ -38,6 +38,8 @@ import { SessionsController } from './sessions/sessions.controller.js';
 import { UserSessionsController } from './sessions/user-sessions.controller.js';
 import { DrfExceptionFilter } from './errors/drf-exception.filter.js';
 import { JwksController } from './keys/jwks.controller.js';
+import { LoginFailureRepository } from './lockout/login-failure.repository.js';
+import { LoginLockout } from './lockout/login-lockout.service.js';
 import { MethodNotAllowedResponder } from './http/method-not-allowed.js';
 import { PermissionResolver } from './permissions/permission-resolver.service.js';
 import { PermissionsGuard } from './permissions/permissions.guard.js';
@@ -58,6 +60,8 @@ const EXPORTS = [
   AuthEvents,
   BlacklistRepository,
   SessionRepository,
+  LoginFailureRepository,
+  LoginLockout,
   JwtAuthentication,
   UserResolver,
   PermissionResolver,
@@ -110,6 +114,8 @@ const EXPORTS = [
     SessionRepository,
     SessionUsers,
     SessionService,
+    LoginFailureRepository,
+    LoginLockout,
     TokenService,
     TokenIssuer,
     BlacklistRepository,

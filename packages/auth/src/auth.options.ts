@@ -141,6 +141,27 @@ export interface SimpleJwtSettings {
   DEFAULT_THROTTLE_RATES: Record<string, string>;
   /** DRF's NUM_PROXIES: how many proxies in front add to X-Forwarded-For (0: use the socket address). @default 0 */
   NUM_PROXIES: number;
+  /**
+   * (ours, django-axes' AXES_FAILURE_LIMIT; Auth0's 10) Failed logins of one username from one client
+   * address within LOGIN_FAILURE_WINDOW that lock that pair for LOGIN_COOLOFF: its logins are then
+   * answered 429 `login_locked` without the password being checked. The failure that reaches the
+   * limit is answered 429 already; a success forgets the pair's failures. Unknown usernames count
+   * like real ones; usernames count as given (trimmed), case-sensitively, as Django's are; the
+   * owner on another address is not locked out. Counted in PostgreSQL, so it holds across
+   * instances and restarts, and whatever the throttle rates. 0 turns it off. @default 10
+   */
+  LOGIN_FAILURE_LIMIT: number;
+  /**
+   * (ours) Failed logins from one client address across every username within
+   * LOGIN_FAILURE_WINDOW that lock the address for LOGIN_COOLOFF, against password spraying
+   * (one password tried on many accounts). A success does not forget them. 0 turns it off.
+   * @default 100
+   */
+  LOGIN_FAILURE_LIMIT_PER_ADDRESS: number;
+  /** (ours) How far back failed logins count towards the limits (a sliding window). @default '15m' */
+  LOGIN_FAILURE_WINDOW: Duration;
+  /** (ours, django-axes' AXES_COOLOFF_TIME) How long a locked pair or address stays locked; its count then starts afresh. @default '15m' */
+  LOGIN_COOLOFF: Duration;
 }
 
 export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'>> = Object.freeze({
@@ -176,6 +197,10 @@ export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'
   SESSION_LIFETIME: '30d',
   DEFAULT_THROTTLE_RATES: { token: '20/minute' },
   NUM_PROXIES: 0,
+  LOGIN_FAILURE_LIMIT: 10,
+  LOGIN_FAILURE_LIMIT_PER_ADDRESS: 100,
+  LOGIN_FAILURE_WINDOW: '15m',
+  LOGIN_COOLOFF: '15m',
 } satisfies Omit<SimpleJwtSettings, 'SIGNING_KEY'>);
 
 /** A key of EXTRA_VERIFYING_KEYS: a PEM public key or HMAC secret (string, `file:`, KeyObject), or one with its own algorithm and kid. */

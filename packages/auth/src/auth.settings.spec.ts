@@ -72,7 +72,19 @@ describe('resolveSettings', () => {
     [{ SIGNING_KEY: 'x', AUTH_TOKEN_CLASSES: ['RefreshToken' as never] }, 'AUTH_TOKEN_CLASSES'],
     [{ SIGNING_KEY: 'x', ROTATE_REFRESH_TOKENS: 'yes' as never }, 'ROTATE_REFRESH_TOKENS'],
     [{ SIGNING_KEY: 'x', USER_ID_CLAIM: ' ' }, 'USER_ID_CLAIM'],
+    [{ SIGNING_KEY: 'x', LOGIN_FAILURE_LIMIT: -1 }, 'LOGIN_FAILURE_LIMIT: expected a whole number from 0 (off) to 10000'],
+    [{ SIGNING_KEY: 'x', LOGIN_FAILURE_LIMIT: 2.5 }, 'LOGIN_FAILURE_LIMIT: expected a whole number from 0 (off) to 10000'],
+    [{ SIGNING_KEY: 'x', LOGIN_FAILURE_LIMIT_PER_ADDRESS: 10_001 }, 'LOGIN_FAILURE_LIMIT_PER_ADDRESS: expected a whole number from 0 (off) to 10000'],
+    [{ SIGNING_KEY: 'x', LOGIN_FAILURE_WINDOW: 0 }, 'LOGIN_FAILURE_WINDOW: must be more than 0'],
+    [{ SIGNING_KEY: 'x', LOGIN_COOLOFF: '0s' }, 'LOGIN_COOLOFF: must be more than 0'],
   ])('refuses %p', (options, message) => {
     expect(() => resolveSettings(options)).toThrow(message);
+  });
+
+  it('locks logins after 10 failures per pair and 100 per address within 15 minutes, for 15 minutes, by default; 0 turns a limit off', () => {
+    const s = resolveSettings({ SIGNING_KEY: 'x' });
+    expect([s.LOGIN_FAILURE_LIMIT, s.LOGIN_FAILURE_LIMIT_PER_ADDRESS, s.LOGIN_FAILURE_WINDOW, s.LOGIN_COOLOFF]).toEqual([10, 100, 900, 900]);
+    const off = resolveSettings({ SIGNING_KEY: 'x', LOGIN_FAILURE_LIMIT: 0, LOGIN_FAILURE_LIMIT_PER_ADDRESS: 0, LOGIN_COOLOFF: '1h' });
+    expect([off.LOGIN_FAILURE_LIMIT, off.LOGIN_FAILURE_LIMIT_PER_ADDRESS, off.LOGIN_COOLOFF]).toEqual([0, 0, 3600]);
   });
 });

@@ -60,6 +60,12 @@ export interface ResolvedSettings {
   readonly SESSION_LIFETIME: number;
   readonly DEFAULT_THROTTLE_RATES: ThrottleRates;
   readonly NUM_PROXIES: number;
+  /** 0: off. */
+  readonly LOGIN_FAILURE_LIMIT: number;
+  /** 0: off. */
+  readonly LOGIN_FAILURE_LIMIT_PER_ADDRESS: number;
+  readonly LOGIN_FAILURE_WINDOW: number;
+  readonly LOGIN_COOLOFF: number;
 }
 
 export { SettingsError };
@@ -194,6 +200,10 @@ export function resolveSettings(options: Partial<AuthModuleOptions>): ResolvedSe
     SESSION_LIFETIME: parseDuration(s.SESSION_LIFETIME, 'SESSION_LIFETIME'),
     DEFAULT_THROTTLE_RATES: throttleRates(s.DEFAULT_THROTTLE_RATES),
     NUM_PROXIES: numProxies(s.NUM_PROXIES),
+    LOGIN_FAILURE_LIMIT: failureLimit(s.LOGIN_FAILURE_LIMIT, 'LOGIN_FAILURE_LIMIT'),
+    LOGIN_FAILURE_LIMIT_PER_ADDRESS: failureLimit(s.LOGIN_FAILURE_LIMIT_PER_ADDRESS, 'LOGIN_FAILURE_LIMIT_PER_ADDRESS'),
+    LOGIN_FAILURE_WINDOW: positive(parseDuration(s.LOGIN_FAILURE_WINDOW, 'LOGIN_FAILURE_WINDOW'), 'LOGIN_FAILURE_WINDOW'),
+    LOGIN_COOLOFF: positive(parseDuration(s.LOGIN_COOLOFF, 'LOGIN_COOLOFF'), 'LOGIN_COOLOFF'),
   });
 }
 
@@ -216,6 +226,16 @@ function positive(value: number, setting: string): number {
 
 function numProxies(value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new SettingsError('NUM_PROXIES', 'expected a whole number, 0 or more');
+  return value;
+}
+
+/** A row keeps up to this many failure times: the limit bounds each row's size. */
+export const MAX_FAILURE_LIMIT = 10_000;
+
+function failureLimit(value: number, setting: string): number {
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_FAILURE_LIMIT) {
+    throw new SettingsError(setting, `expected a whole number from 0 (off) to ${MAX_FAILURE_LIMIT}`);
+  }
   return value;
 }
 

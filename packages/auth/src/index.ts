@@ -22,7 +22,7 @@ export {
   type Duration,
   type SimpleJwtSettings,
 } from './auth.options.js';
-export { headerName, parseDuration, resolveSettings, SettingsError, SIMPLE_JWT, type ResolvedSettings } from './auth.settings.js';
+export { headerName, MAX_FAILURE_LIMIT, parseDuration, resolveSettings, SettingsError, SIMPLE_JWT, type ResolvedSettings } from './auth.settings.js';
 
 export { AuthenticationGuard } from './authentication/authentication.guard.js';
 export { JwtAuthentication, type Authenticated } from './authentication/jwt-authentication.service.js';
@@ -51,6 +51,15 @@ export { CookieTokenSource } from './cookies/cookie-token-source.js';
 export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';
 export { SessionRepository, type RotationOutcome, type RotationRequest } from './sessions/session.repository.js';
 export { TokenSession } from './sessions/session.entity.js';
+export {
+  LoginFailureRepository,
+  type ClearedLockout,
+  type FailureOutcome,
+  type LockoutLimits,
+  type LockScope,
+} from './lockout/login-failure.repository.js';
+export { LoginLockout } from './lockout/login-lockout.service.js';
+export { LoginFailure } from './lockout/login-failure.entity.js';
 export type { Generation, NewSession, RevocationReason, SessionView } from './sessions/session.types.js';
 export { AUTH_EVENT_SINK, AuthEvents, LoggerEventSink, type AuthEvent, type AuthEventName, type AuthEventSink } from './events/auth-events.js';
 export { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
@@ -106,9 +115,10 @@ export { AUTH_TABLES, AuthSchemaError, migrateSchema, missingSchema } from './da
 import { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
 import { OutstandingToken } from './blacklist/outstanding-token.entity.js';
 import { TokenSession } from './sessions/session.entity.js';
+import { LoginFailure } from './lockout/login-failure.entity.js';
 import { AUTH_MIGRATION_STEPS } from './database/auth-schema.js';
 /** The module's TypeORM entities, for a DataSource that should know its tables. */
-export const AUTH_ENTITIES = [OutstandingToken, BlacklistedToken, TokenSession];
+export const AUTH_ENTITIES = [OutstandingToken, BlacklistedToken, TokenSession, LoginFailure];
 /** The module's migrations, to run with your own through TypeORM (or let the module run them: `runMigrations`). */
 export const AUTH_MIGRATIONS = AUTH_MIGRATION_STEPS.map((step) => step.migration);
 

@@ -163,6 +163,21 @@ describe.each(ADAPTERS)('the AuthModule in an app of its own on %s', (adapter) =
     expect([res.status, res.body]).toEqual([401, NOT_PROVIDED]);
   });
 
+  it('locks a username after 10 failed logins from one address: 429 login_locked with Retry-After, the store not asked', async () => {
+    const before = failures.length;
+    for (let i = 0; i < 9; i++) expect((await login('root@example.com', 'wrong')).status).toBe(401);
+    const res = await login('root@example.com', 'wrong');
+    expect([res.status, res.body, res.headers['retry-after'], res.headers['www-authenticate']]).toEqual([
+      429,
+      { detail: 'Too many failed login attempts. Try again in 900 seconds.', code: 'login_locked' },
+      '900',
+      undefined,
+    ]);
+    expect((await login('root@example.com')).status).toBe(429);
+    // Ten refused logins reached the hook; the locked one did not.
+    expect(failures.length - before).toBe(10);
+  });
+
   it('answers unknown paths with 404 "Not found." (also two slashes)', async () => {
     for (const path of ['/nope/', '/api/token//', '/API/TOKEN/']) {
       const res = await t.http().post(path).send({});
@@ -185,7 +200,7 @@ describe('adopter defaults', () => {
   it('refuses to start on a database without its tables, naming them', async () => {
     const bare = await emptyDatabase();
     await expect(startAdopter('express', { SIGNING_KEY, userStore: store, database: bare })).rejects.toThrow(
-      'AuthModule: the database lacks table token_blacklist_outstandingtoken, table token_blacklist_blacklistedtoken, table token_session. ' +
+      'AuthModule: the database lacks table token_blacklist_outstandingtoken, table token_blacklist_blacklistedtoken, table token_session, table login_failure. ' +
         "Apply the module's migrations (AUTH_MIGRATIONS, with your own TypeORM migrations) or pass `runMigrations: true` to AuthModule.forRoot().",
     );
   });
@@ -223,8 +238,9 @@ describe('adopter defaults', () => {
   it('throttles the token endpoints unless told otherwise: the 21st login in a minute is a 429', async () => {
     const t = await startAdopter('express', { SIGNING_KEY, userStore: store, database: url });
     try {
+      // Twenty usernames, one failure each: the login lockout (10 per username) stays out of it.
       for (let i = 0; i < 20; i++) {
-        expect((await t.http().post('/api/token/').send({ username: 'alice@example.com', password: 'wrong' })).status).toBe(401);
+        expect((await t.http().post('/api/token/').send({ username: `nobody${i}@example.com`, password: 'wrong' })).status).toBe(401);
       }
       const res = await t.http().post('/api/token/').send({ username: 'alice@example.com', password: 'correct horse' });
       expect(res.status).toBe(429);

@@ -1,6 +1,6 @@
 /** Who is on the other end of a request, as far as the server can tell. */
 export interface ClientInfo {
-  /** The client's address: the socket's, or with NUM_PROXIES the one X-Forwarded-For names. */
+  /** The client's address: the socket's, or with NUM_PROXIES the one X-Forwarded-For names; at most 64 characters. */
   readonly ip: string;
   /** The User-Agent header, '' when none; at most 512 characters. */
   readonly userAgent: string;
@@ -28,10 +28,13 @@ export function clientAddress(request: RequestWithClient, numProxies: number): s
   return addresses[addresses.length - Math.min(numProxies, addresses.length)].trim();
 }
 
+/** An IP address has at most 45 characters; a longer "address" is a forged header, cut to what a session row holds. */
+const MAX_ADDRESS_LENGTH = 64;
+
 export function clientInfo(request: RequestWithClient, numProxies: number): ClientInfo {
   const agent = request.headers['user-agent'];
   return {
-    ip: clientAddress(request, numProxies),
+    ip: clientAddress(request, numProxies).slice(0, MAX_ADDRESS_LENGTH),
     userAgent: (Array.isArray(agent) ? agent[0] : (agent ?? '')).slice(0, 512),
   };
 }

@@ -4,11 +4,13 @@ import type { AuthModuleOptions } from '../auth.options.js';
 import { AuthDatabase } from './auth-database.js';
 import { CREATE_TOKEN_BLACKLIST, CreateTokenBlacklist1732406400000 } from './migrations/1732406400000-create-token-blacklist.js';
 import { CREATE_TOKEN_SESSION, CreateTokenSession1764633600000 } from './migrations/1764633600000-create-token-session.js';
+import { CREATE_LOGIN_FAILURE, CreateLoginFailure1767225600000 } from './migrations/1767225600000-create-login-failure.js';
 
 /** The module's migrations, oldest first: each a TypeORM migration and the statements it runs. */
 export const AUTH_MIGRATION_STEPS = [
   { migration: CreateTokenBlacklist1732406400000, statements: CREATE_TOKEN_BLACKLIST },
   { migration: CreateTokenSession1764633600000, statements: CREATE_TOKEN_SESSION },
+  { migration: CreateLoginFailure1767225600000, statements: CREATE_LOGIN_FAILURE },
 ] as const;
 
 /** Every table the module uses, with every column it reads or writes: what the start checks. */
@@ -19,6 +21,7 @@ export const AUTH_TABLES: Readonly<Record<string, readonly string[]>> = {
     'id', 'user_id', 'created_at', 'last_used_at', 'expires_at', 'user_agent', 'ip_address', 'revoked_at', 'revoked_reason',
     'live_jti', 'live_iat', 'live_exp', 'access_jti', 'access_exp', 'parent_jti', 'parent_rotated_at',
   ],
+  login_failure: ['username', 'ip_address', 'failures', 'last_failure_at', 'locked_until'],
 };
 
 /** Serialises the module's migrations across app instances starting at once. */

@@ -98,3 +98,11 @@ export class Throttled extends ApiException {
     super(429, { detail: MESSAGES.throttled(seconds) }, { 'Retry-After': String(seconds) });
   }
 }
+
+/** A login of a locked (username, address) pair or address (429, code `login_locked`), with Retry-After. */
+export class LoginLocked extends ApiException {
+  constructor(readonly wait: number) {
+    const seconds = Math.max(1, Math.ceil(wait));
+    super(429, { detail: MESSAGES.loginLocked(seconds), code: 'login_locked' }, { 'Retry-After': String(seconds) });
+  }
+}

@@ -53,4 +53,5 @@ export const MESSAGES = {
   incorrectPassword: 'Incorrect password.',
   requestTooLarge: 'Request body is too large.',
   headersTooLarge: 'Request header fields are too large.',
+  loginLocked: (seconds: number) => `Too many failed login attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
 } as const;

@@ -7,10 +7,11 @@ export type AuthEventName =
   | 'token_refreshed'
   | 'logout'
   | 'reuse_detected'
-  | 'session_revoked';
+  | 'session_revoked'
+  | 'login_locked';
 
 /** The events that mean someone may be attacking: logged as warnings by default. */
-export const SECURITY_EVENTS: ReadonlySet<AuthEventName> = new Set(['reuse_detected']);
+export const SECURITY_EVENTS: ReadonlySet<AuthEventName> = new Set(['reuse_detected', 'login_locked']);
 
 /** One event: who and from where, never a token or a password. */
 export interface AuthEvent {
@@ -18,7 +19,7 @@ export interface AuthEvent {
   /** The user id claim's value, as text. */
   readonly userId?: string | null;
   readonly sessionId?: string;
-  /** Why (a session's end: logout, reuse, password_change, ...; a refused login: invalid_credentials). */
+  /** Why (a session's end: logout, reuse, password_change, ...; a refused login: invalid_credentials; a lockout: username_and_address or address). */
   readonly reason?: string;
   /** The username a login gave. */
   readonly username?: string;

@@ -1,5 +1,6 @@
 import { ParseError, UnsupportedMediaType } from '../errors/exceptions.js';
 import { MESSAGES } from '../errors/messages.js';
+import { strictJsonProblem } from '../tokens/strict-json.js';
 import { UnreadableBody } from '../validation/unreadable-body.js';
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
@@ -7,10 +8,11 @@ const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
 /**
- * A request body as DRF's parsers read it: JSON (any case, any charset parameter) and
- * urlencoded forms; an empty body is `{}` whatever its type. Anything unreadable becomes an
- * UnreadableBody, which fails the request only when the handler reads its body (DRF parses
- * `request.data` lazily, so authentication and permissions answer first).
+ * A request body as DRF's parsers read it: JSON (any case, any charset parameter; unlike DRF, a
+ * member name given twice in one object is a parse error) and urlencoded forms; an empty body
+ * is `{}` whatever its type. Anything unreadable becomes an UnreadableBody, which fails the
+ * request only when the handler reads its body (DRF parses `request.data` lazily, so
+ * authentication and permissions answer first).
  */
 export function parseBody(contentType: string, body: Buffer): unknown {
   if (body.length === 0) return {};
@@ -27,11 +29,18 @@ function parseJson(body: Buffer, charset: string): unknown {
     const what = error instanceof RangeError ? `unknown encoding: ${charset}` : `'${charset}' codec can't decode the body`;
     return new UnreadableBody(new ParseError(MESSAGES.parseError(what)));
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     return new UnreadableBody(new ParseError(MESSAGES.parseError((error as Error).message)));
   }
+  // JSON.parse keeps the last of two members silently: a proxy or log reading the first would see another request.
+  const problem = strictJsonProblem(text, false);
+  if (problem !== null && 'duplicate' in problem) {
+    return new UnreadableBody(new ParseError(MESSAGES.parseError(`duplicate member name ${JSON.stringify(problem.duplicate)}`)));
+  }
+  return value;
 }
 
 /** A form as Django's QueryDict reads it: the last value of a repeated key wins. */

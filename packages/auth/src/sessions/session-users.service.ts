@@ -23,10 +23,10 @@ export class SessionUsers {
     const lookup = this.store.sqlLookup;
     const param = lookup && this.param(claims);
     if (lookup === undefined || param === null) {
-      const [user, live] = await Promise.all([this.resolver.userOf(claims), this.sessions.isLive(sid)]);
+      const [user, live] = await Promise.all([this.resolver.userOf(claims), this.sessions.isLive(sid, this.owner(claims))]);
       return { user, live };
     }
-    const { user, live } = await this.sessions.userWithSession(lookup.select(this.settings.USER_ID_FIELD), param, sid);
+    const { user, live } = await this.sessions.userWithSession(lookup.select(this.settings.USER_ID_FIELD), param, sid, this.owner(claims));
     return { user: user === null ? null : lookup.fromRow(user), live };
   }
 
@@ -44,6 +44,12 @@ export class SessionUsers {
     }
     const result = await this.sessions.rotateWithUser(lookup.select(this.settings.USER_ID_FIELD), param, request);
     return { ...result, user: result.user === null ? null : lookup.fromRow(result.user) };
+  }
+
+  /** The user id claim as the session row keeps it (text), '' when there is none. */
+  private owner(claims: Claims): string {
+    const id = claims[this.settings.USER_ID_CLAIM];
+    return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
   }
 
   /** `$1` of the store's select, or null when the claim can name no user. */

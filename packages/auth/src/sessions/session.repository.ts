@@ -6,13 +6,15 @@ import type { Generation, NewSession, RevocationReason, SessionView } from './se
 
 const SESSIONS = 'token_session';
 const LIVE = `s.revoked_at IS NULL AND s.expires_at > now()`;
+/** The session, if it is the user's the token names: a token naming another user's session is of none. */
+const OWNED = `s.id = $sid AND s.user_id = $user_id`;
 const NOW_EPOCH = `floor(extract(epoch FROM now()))::bigint`;
 const END_EPOCH = `floor(extract(epoch FROM s.expires_at))::bigint`;
 
 /** The presented token rotates the session: it is the live one (or, without strict chains, any of it). */
 const ROTATES = `(s.live_jti = $jti OR NOT $strict::boolean)`;
-/** The presented token is the live one's parent, rotated within the grace window: a retry. */
-const RETRIES = `(s.parent_jti = $jti AND s.parent_rotated_at > now() - make_interval(secs => $grace::float8))`;
+/** The presented token is the live one's parent, rotated within the grace window: a retry (never NULL: no parent is no retry). */
+const RETRIES = `coalesce(s.parent_jti = $jti AND s.parent_rotated_at > now() - make_interval(secs => $grace::float8), false)`;
 /** Anything else of this session is an older generation: a replay, which ends the session. */
 const REUSED = `(NOT ${ROTATES} AND NOT ${RETRIES})`;
 /** In a statement that selects the user first (CTE `u`): nothing changes for a user who is not there. */
@@ -37,13 +39,13 @@ const rotateSql = (guard = '') => `
     last_used_at      = now(),
     revoked_at        = CASE WHEN ${REUSED} THEN now() END,
     revoked_reason    = CASE WHEN ${REUSED} THEN 'reuse' END
-  WHERE s.id = $sid AND ${LIVE}${guard}
+  WHERE ${OWNED} AND ${LIVE}${guard}
   RETURNING CASE WHEN s.revoked_at IS NOT NULL THEN 'reused' WHEN s.live_jti = $next_jti THEN 'rotated' ELSE 'retried' END AS outcome,
     s.user_id, s.live_jti, s.live_iat, s.live_exp, s.access_jti, s.access_exp, ${END_EPOCH} AS ends_at`;
 
 /** With ROTATE_REFRESH_TOKENS off the refresh token stays: the session is only touched. */
 const touchSql = (guard = '') => `
-  UPDATE ${SESSIONS} s SET last_used_at = now() WHERE s.id = $sid AND ${LIVE} AND ${ROTATES}${guard}
+  UPDATE ${SESSIONS} s SET last_used_at = now() WHERE ${OWNED} AND ${LIVE} AND ${ROTATES}${guard}
   RETURNING 'kept' AS outcome, s.user_id, NULL AS live_jti, NULL AS live_iat, NULL AS live_exp,
     NULL AS access_jti, NULL AS access_exp, ${END_EPOCH} AS ends_at`;
 
@@ -58,7 +60,7 @@ const withUserSql = (update: string, userSelect: string) => `
 
 /** Whether the session is live (as the statement's snapshot sees it). */
 function SESSION_LIVE(): string {
-  return `EXISTS (SELECT 1 FROM ${SESSIONS} s WHERE s.id = $sid AND ${LIVE})`;
+  return `EXISTS (SELECT 1 FROM ${SESSIONS} s WHERE ${OWNED} AND ${LIVE})`;
 }
 
 const START = statement(
@@ -72,9 +74,9 @@ const TOUCH = statement('session_touch', touchSql());
 const END = statement(
   'session_end',
   `UPDATE ${SESSIONS} s SET revoked_at = now(), revoked_reason = CASE WHEN ${REUSED} THEN 'reuse' ELSE 'logout' END
-   WHERE s.id = $sid AND ${LIVE} RETURNING s.revoked_reason AS reason, s.user_id`,
+   WHERE ${OWNED} AND ${LIVE} RETURNING s.revoked_reason AS reason, s.user_id`,
 );
-const STATE = statement('session_state', `SELECT (${LIVE}) AS live, s.live_jti FROM ${SESSIONS} s WHERE s.id = $sid`);
+const STATE = statement('session_state', `SELECT (${LIVE}) AS live, s.live_jti FROM ${SESSIONS} s WHERE ${OWNED}`);
 const IS_LIVE = statement('session_is_live', `SELECT ${SESSION_LIVE()} AS live`);
 const LIST = statement(
   'session_list',
@@ -110,6 +112,8 @@ export type RotationOutcome =
 
 export interface RotationRequest {
   readonly sid: string;
+  /** The user id claim of the presented token, as text: the session must be this user's. */
+  readonly userId: string;
   /** The presented refresh token's jti. */
   readonly jti: string;
   /** The ids, iat and lifetimes of the generation this refresh would start. */
@@ -197,19 +201,19 @@ export class SessionRepository {
   }
 
   /** Logout with the token `jti` of session `sid`: 'logout', 'reuse' (revoked as a replay), or 'ended' already. */
-  async end(sid: string, jti: string, strict: boolean, graceSeconds: number): Promise<{ kind: 'logout' | 'reuse' | 'ended'; userId?: string }> {
-    const { rows } = await this.db.run<{ reason: 'logout' | 'reuse'; user_id: string }>(END, { sid, jti, strict, grace: graceSeconds });
+  async end(sid: string, userId: string, jti: string, strict: boolean, graceSeconds: number): Promise<{ kind: 'logout' | 'reuse' | 'ended'; userId?: string }> {
+    const { rows } = await this.db.run<{ reason: 'logout' | 'reuse'; user_id: string }>(END, { sid, user_id: userId, jti, strict, grace: graceSeconds });
     return rows[0] ? { kind: rows[0].reason, userId: rows[0].user_id } : { kind: 'ended' };
   }
 
-  /** Whether the session is live, and its live refresh token (for verify). */
-  async state(sid: string): Promise<{ live: boolean; liveJti: string | null }> {
-    const { rows } = await this.db.run<{ live: boolean; live_jti: string }>(STATE, { sid });
+  /** Whether the session is live (and `userId`'s), and its live refresh token (for verify). */
+  async state(sid: string, userId: string): Promise<{ live: boolean; liveJti: string | null }> {
+    const { rows } = await this.db.run<{ live: boolean; live_jti: string }>(STATE, { sid, user_id: userId });
     return { live: rows[0]?.live === true, liveJti: rows[0]?.live_jti ?? null };
   }
 
-  async isLive(sid: string): Promise<boolean> {
-    const { rows } = await this.db.run<{ live: boolean }>(IS_LIVE, { sid });
+  async isLive(sid: string, userId: string): Promise<boolean> {
+    const { rows } = await this.db.run<{ live: boolean }>(IS_LIVE, { sid, user_id: userId });
     return rows[0]?.live === true;
   }
 
@@ -217,13 +221,13 @@ export class SessionRepository {
    * The user row selected by `userSelect` (its `$1` is `userParam`) and whether session `sid` is
    * live, in one statement: the lookup of every authenticated request in database mode.
    */
-  async userWithSession<R extends QueryResultRow>(userSelect: string, userParam: unknown, sid: string): Promise<{ user: R | null; live: boolean }> {
+  async userWithSession<R extends QueryResultRow>(userSelect: string, userParam: unknown, sid: string, userId: string): Promise<{ user: R | null; live: boolean }> {
     const compiled = this.compose(
       `session_user_${hashOf(userSelect)}`,
       `SELECT u.*, ${SESSION_LIVE()} AS __sj_session_live
        FROM (SELECT 1) one LEFT JOIN (SELECT x.*, true AS __sj_found FROM (${userSelect}) x) u ON true`,
     );
-    const { rows } = await this.db.run<QueryResultRow>(compiled, { sid }, [userParam]);
+    const { rows } = await this.db.run<QueryResultRow>(compiled, { sid, user_id: userId }, [userParam]);
     return { user: rows[0].__sj_found === true ? strip<R>(rows[0]) : null, live: rows[0].__sj_session_live === true };
   }
 
@@ -275,6 +279,7 @@ export class SessionRepository {
 function rotationValues(request: RotationRequest): Record<string, unknown> {
   return {
     sid: request.sid,
+    user_id: request.userId,
     jti: request.jti,
     strict: request.strict,
     grace: request.graceSeconds,

@@ -34,12 +34,26 @@ export function parseStrictJson(bytes: Buffer): unknown {
 
 /**
  * Walks JSON text that JSON.parse already accepted: every member name must be new in its
- * object, and every string with an escape must decode to well-formed UTF-16. The walk only
- * follows strings and brackets; the syntax is known to be right.
+ * object, and every string with an escape must decode to well-formed UTF-16.
  */
 export function isStrict(text: string): boolean {
+  return strictJsonProblem(text) === null;
+}
+
+/** Why JSON text is not strict: a member name given twice in one object, or a lone surrogate. */
+export type StrictJsonProblem = { readonly duplicate: string } | { readonly loneSurrogate: true };
+
+/** Past this many members an object's names go into a Set: a request body may hold tens of thousands. */
+const LIST_LIMIT = 16;
+
+/**
+ * The first problem of JSON text that JSON.parse already accepted, null when none. Without
+ * `surrogates`, lone surrogates pass (request bodies: their fields refuse them in DRF's words).
+ * The walk only follows strings and brackets; the syntax is known to be right.
+ */
+export function strictJsonProblem(text: string, surrogates = true): StrictJsonProblem | null {
   // One entry per open container: the member names seen so far (objects) or null (arrays).
-  const open: (string[] | null)[] = [];
+  const open: (string[] | Set<string> | null)[] = [];
   let nameNext = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -55,14 +69,16 @@ export function isStrict(text: string): boolean {
         }
       }
       // Only names and escaped strings are looked at: plain values need no copy.
-      if (escaped || nameNext) {
+      if ((escaped && surrogates) || nameNext) {
         const value = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
-        if (escaped && LONE_SURROGATE.test(value)) return false;
+        if (surrogates && escaped && LONE_SURROGATE.test(value)) return { loneSurrogate: true };
         if (nameNext) {
           const names = open[open.length - 1]!;
-          // A token's objects hold a handful of members: a list beats a Set; the 8 KiB token bound caps the worst case.
-          if (names.includes(value)) return false;
-          names.push(value);
+          // A token's objects hold a handful of members: a list beats a Set until a body has many.
+          if (Array.isArray(names) ? names.includes(value) : names.has(value)) return { duplicate: value };
+          if (Array.isArray(names) && names.length >= LIST_LIMIT) open[open.length - 1] = new Set([...names, value]);
+          else if (Array.isArray(names)) names.push(value);
+          else names.add(value);
           nameNext = false;
         }
       }
@@ -80,5 +96,5 @@ export function isStrict(text: string): boolean {
       nameNext = open.length > 0 && open[open.length - 1] !== null;
     }
   }
-  return true;
+  return null;
 }

@@ -9,6 +9,7 @@ import { BlacklistRepository, type TokenRecord } from '../blacklist/blacklist.re
 import { AuthenticationFailed, InvalidToken, ValidationFailed } from '../errors/exceptions.js';
 import { MESSAGES } from '../errors/messages.js';
 import { AuthEvents } from '../events/auth-events.js';
+import { LoginLockout } from '../lockout/login-lockout.service.js';
 import { SessionRepository } from '../sessions/session.repository.js';
 import type { Generation, NewSession } from '../sessions/session.types.js';
 import { SessionUsers } from '../sessions/session-users.service.js';
@@ -41,6 +42,7 @@ export class TokenIssuer {
     private readonly sessionUsers: SessionUsers,
     private readonly resolver: UserResolver,
     private readonly events: AuthEvents,
+    private readonly lockout: LoginLockout,
   ) {}
 
   /** POST /api/token/: a refresh and an access token for valid credentials, in a new session. */
@@ -66,6 +68,7 @@ export class TokenIssuer {
     const now = this.tokens.now();
     const { user, outcome, sessionWasLive } = await this.sessionUsers.rotate(claims, {
       sid,
+      userId: this.userIdText(claims) ?? '',
       jti,
       next: {
         refreshJti: newJti(),
@@ -112,7 +115,7 @@ export class TokenIssuer {
     if (sid === null) {
       usable = !(await this.blacklist.isBlacklisted(this.tokens.jtiOf(claims)));
     } else {
-      const state = await this.sessions.state(sid);
+      const state = await this.sessions.state(sid, this.userIdText(claims) ?? '');
       const rotatedAway = claims[this.settings.TOKEN_TYPE_CLAIM] === 'refresh' && this.settings.BLACKLIST_AFTER_ROTATION && state.liveJti !== this.tokens.jtiOf(claims);
       usable = state.live && !rotatedAway;
     }
@@ -132,7 +135,7 @@ export class TokenIssuer {
       this.events.record({ event: 'logout', userId: this.userIdText(claims), ip: client.ip });
       return {};
     }
-    const ended = await this.sessions.end(sid, this.tokens.jtiOf(claims), this.settings.BLACKLIST_AFTER_ROTATION, this.settings.REFRESH_TOKEN_REUSE_GRACE);
+    const ended = await this.sessions.end(sid, this.userIdText(claims) ?? '', this.tokens.jtiOf(claims), this.settings.BLACKLIST_AFTER_ROTATION, this.settings.REFRESH_TOKEN_REUSE_GRACE);
     const userId = ended.userId ?? this.userIdText(claims);
     if (ended.kind === 'ended') throw blacklisted();
     if (ended.kind === 'reuse') {
@@ -180,6 +183,7 @@ export class TokenIssuer {
       const now = this.tokens.now();
       const { user, outcome } = await this.sessionUsers.rotate(claims, {
         sid,
+        userId: this.userIdText(claims) ?? '',
         jti,
         next: { refreshJti: jti, accessJti: jti, iat: now, refreshLifetime: 0, accessLifetime: 0 },
         strict: true,
@@ -260,13 +264,16 @@ export class TokenIssuer {
   }
 
   private async login(username: string, password: string, client: ClientInfo): Promise<object> {
+    await this.lockout.assertAllowed(username, client);
     const user = await this.users.authenticate(username, password);
     const attempt: LoginAttempt = { username, ...client };
     if (user === null || !this.resolver.isAllowed(user)) {
       this.events.record({ event: 'login_failed', username, userId: user === null ? null : String(this.resolver.idOf(user)), reason: user === null ? 'invalid_credentials' : 'inactive', ip: client.ip });
       await this.hook('ON_LOGIN_FAILED', () => this.options.ON_LOGIN_FAILED?.(attempt));
+      await this.lockout.failed(username, client);
       throw new AuthenticationFailed(MESSAGES.noActiveAccount);
     }
+    await this.lockout.succeeded(username, client);
     if (this.settings.UPDATE_LAST_LOGIN) await this.users.recordLogin?.(user);
     await this.hook('ON_LOGIN_SUCCESS', () => this.options.ON_LOGIN_SUCCESS?.(user, attempt));
     return user;
