@@ -2,13 +2,11 @@
 // seen over HTTP with in-process apps, or, for the settings that shape the process itself
 // (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR), by
 // spawning the built server (dist/main.js) and watching its output, its port and its database.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ModuleMetadata } from '@nestjs/common';
 import jsonwebtoken from 'jsonwebtoken';
@@ -18,6 +16,7 @@ import { freePort } from '../src/database/embedded-postgres.js';
 import { SETTINGS } from '../src/config/settings.js';
 import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';
 import { DefaultRouteModule } from './support/default-route.js';
+import { killAll, launch as launchServer, listening, ROOT, running, sleep, snapshotBuild, stop, waitUntil, within } from './support/server-process.js';
 import { bearer, createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 import { accessClaims, now, refreshClaims, signed } from './support/tokens.js';
 
@@ -80,7 +79,6 @@ const lifetime = (token: string) => {
   const { exp, iat } = decode(token).payload as { exp: number; iat: number };
   return exp - iat;
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function pemPair(type: 'rsa' | 'ec'): { privateKey: string; publicKey: string } {
   const privateKeyEncoding = { type: 'pkcs8', format: 'pem' } as const;
@@ -1088,122 +1086,10 @@ describe('settings changed from their defaults (in-process apps)', () => {
 // ---------------------------------------------------------------------------------------------
 // Process start: the built server, spawned.
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** dist/main.js as it was built when this file started: see snapshotBuild(). */
 let MAIN = join(ROOT, 'dist', 'main.js');
 const PROCESS_KEY = 'spawned-server-signing-key-0123456789-abcdefghij';
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-interface Server {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves when the process has exited and its output is read. */
-  readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children: ChildProcess[] = [];
-
-/**
- * Others may rebuild dist/ (npm run build deletes it first) while this runs: wait until the
- * build is whole again rather than spawn into a half-written one.
- */
-async function buildPresent(): Promise<void> {
-  const files = ['main.js', 'app.module.js', 'http/create-app.js', 'config/settings.js', 'database/data-source.js'].map((file) => join(ROOT, 'dist', file));
-  const deadline = Date.now() + 120000;
-  let stableSince = 0;
-  while (Date.now() < deadline) {
-    if (files.every((file) => existsSync(file))) {
-      if (stableSince === 0) stableSince = Date.now();
-      if (Date.now() - stableSince >= 300) return;
-    } else {
-      stableSince = 0;
-    }
-    await sleep(100);
-  }
-  throw new Error('dist/ is missing: run npm run build');
-}
-
-/**
- * A private copy of dist/ (with node_modules linked and the package's "type": "module"), so that
- * someone running `npm run build` meanwhile (it deletes dist/ first) cannot pull the files out
- * from under a server being spawned. Checked by importing the app's modules from the copy.
- */
-async function snapshotBuild(into: string): Promise<string> {
-  mkdirSync(into, { recursive: true });
-  for (let attempt = 1; ; attempt++) {
-    await buildPresent();
-    rmSync(join(into, 'dist'), { recursive: true, force: true });
-    cpSync(join(ROOT, 'dist'), join(into, 'dist'), { recursive: true });
-    if (!existsSync(join(into, 'package.json'))) writeFileSync(join(into, 'package.json'), '{"type": "module"}\n');
-    if (!existsSync(join(into, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(into, 'node_modules'), 'dir');
-    const check = spawnSync(
-      process.execPath,
-      ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(into, 'dist', 'app.module.js')).href)}); await import(${JSON.stringify(pathToFileURL(join(into, 'dist', 'config', 'signing-key.js')).href)});`],
-      { cwd: ROOT, encoding: 'utf8', timeout: 60000 },
-    );
-    if (check.status === 0) return join(into, 'dist', 'main.js');
-    if (attempt === 3) throw new Error(`the copy of dist/ does not load:\n${check.stderr}`);
-    await sleep(2000);
-  }
-}
-
-/** Starts `node dist/main.js` with exactly `env` (plus PATH and HOME), bound to 127.0.0.1. */
-async function launch(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout: () => out.replace(ANSI, ''), stderr: () => err.replace(ANSI, ''), closed };
-}
-
-const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
-
-/** `promise`, or null after `ms` (the timer does not outlive the race). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Stops a spawned server by its pid: SIGTERM, then SIGKILL if it lingers. */
-async function stop(server: Server) {
-  if (running(server.child)) process.kill(server.child.pid!, 'SIGTERM');
-  const exit = await within(server.closed, 10000);
-  if (exit !== null) return exit;
-  if (running(server.child)) process.kill(server.child.pid!, 'SIGKILL');
-  return server.closed;
-}
-
-async function waitUntil(what: string, server: Server, ready: () => boolean | Promise<boolean>, ms = 30000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await ready()) return;
-    if (!running(server.child)) break;
-    await sleep(50);
-  }
-  throw new Error(`${what}: not seen.\nstdout:\n${server.stdout()}\nstderr:\n${server.stderr()}`);
-}
-
-/** Waits for the "Listening on <url>/api/" line; answers the url. */
-async function listening(server: Server): Promise<string> {
-  const line = () => /Listening on (http:\/\/\S+)\/api\//.exec(server.stdout());
-  await waitUntil('the Listening line', server, () => line() !== null);
-  return line()![1];
-}
+const launch = (env: Record<string, string>) => launchServer(MAIN, env);
 
 async function health(url: string): Promise<{ status: number; body: unknown } | null> {
   try {
@@ -1253,9 +1139,7 @@ describe('settings read at process start (spawned dist/main.js)', () => {
     }
   });
   afterAll(async () => {
-    for (const child of children) {
-      if (running(child)) process.kill(child.pid!, 'SIGKILL');
-    }
+    killAll();
     for (const name of emptyDatabases) await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     if (tmp === undefined) return;
     // The link to node_modules goes first, on its own: only the link, never what it points to.
