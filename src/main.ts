@@ -8,7 +8,9 @@ import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
 import { withSigningKey } from './config/signing-key.js';
 import { openDatabase, UnmigratedDatabase } from './database/open-database.js';
+import { EmbeddedPostgresError } from './database/postgres-access.js';
 import { createApp, logLevels } from './http/create-app.js';
+import { gracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { UsersService } from './users/users.service.js';
 
 /** Serves the API: configuration, database (embedded unless DATABASE_URL), then HTTP. */
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
   try {
     database = await openDatabase(config);
   } catch (error) {
-    if (!(error instanceof UnmigratedDatabase)) throw error;
+    if (!(error instanceof UnmigratedDatabase || error instanceof EmbeddedPostgresError)) throw error;
     logger.error(error.message);
     process.exit(1);
   }
@@ -50,12 +52,19 @@ async function main(): Promise<void> {
 
   let closing = false;
   const shutdown = async (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      logger.warn(`${signal} again: stopping now, without waiting for requests`);
+      await database.stop().finally(() => process.exit(1));
+      return;
+    }
     closing = true;
-    logger.log(`${signal}: shutting down`);
-    await app.close();
-    await database.stop();
-    process.exit(0);
+    const code = await gracefulShutdown(app, {
+      signal,
+      timeoutMs: config.shutdownTimeout * 1000,
+      logger,
+      stopDatabase: () => database.stop(),
+    });
+    process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

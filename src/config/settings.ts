@@ -1,6 +1,6 @@
-import { ALGORITHMS, AUTHENTICATION_CLASSES, TOKEN_CLASSES } from '@nest-simplejwt/auth';
+import { ALGORITHMS, AUTHENTICATION_CLASSES, DEFAULT_POOL_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, TOKEN_CLASSES } from '@nest-simplejwt/auth';
 import { USER_ID_FIELDS } from '../users/users.service.js';
-import { bool, bytes, duration, integer, list, oneOf, permissionClasses, rates, someOf, text, type Parser } from './parsers.js';
+import { bool, bytes, duration, integer, list, oneOf, permissionClasses, rates, someOf, text, throttleStore, type Parser } from './parsers.js';
 
 export interface Setting<T = unknown> {
   /** The environment variable. */
@@ -25,11 +25,15 @@ export const SETTINGS = {
   BODY_LIMIT: setting('BODY_LIMIT', '1mb', 'Largest request body accepted; a larger one is a 413', bytes),
   DATABASE_URL: setting('DATABASE_URL', '', 'PostgreSQL connection URL; empty starts an embedded PostgreSQL under DATA_DIR', text),
   DATABASE_POOL_SIZE: setting('DATABASE_POOL_SIZE', '10', 'Most connections the app holds open to PostgreSQL', integer(1, 1000)),
+  DATABASE_STATEMENT_TIMEOUT: setting('DATABASE_STATEMENT_TIMEOUT', DEFAULT_STATEMENT_TIMEOUT, 'Longest a statement may run (a held lock, an overloaded server); past it the request gets 503. 0: no limit', duration),
+  DATABASE_POOL_TIMEOUT: setting('DATABASE_POOL_TIMEOUT', DEFAULT_POOL_TIMEOUT, 'Longest a request waits for a database connection (free or new); past it 503. 0: no limit', duration),
   DATABASE_MIGRATE_ON_START: setting('DATABASE_MIGRATE_ON_START', 'auto', 'Apply pending migrations at start: true, false, or auto (only for the embedded database)', oneOf(['auto', 'true', 'false'] as const)),
   DATA_DIR: setting('DATA_DIR', '.data', 'Where the embedded PostgreSQL and the development signing key live', text),
   DEFAULT_PERMISSION_CLASSES: setting('DEFAULT_PERMISSION_CLASSES', 'IsAuthenticated', "What a route without @Permissions() needs (DRF's setting): comma-separated AllowAny, IsAuthenticated, IsAdminUser, IsAuthenticatedOrReadOnly", permissionClasses),
   THROTTLE_RATES: setting('THROTTLE_RATES', 'anon=100/minute,user=1000/minute,token=20/minute', "DRF's DEFAULT_THROTTLE_RATES as scope=N/period pairs (second, minute, hour, day); off for none", rates),
+  THROTTLE_STORE: setting('THROTTLE_STORE', 'memory', 'Where throttle history lives: memory (this process) or a redis:// URL shared by every instance', throttleStore),
   NUM_PROXIES: setting('NUM_PROXIES', '0', 'Proxies in front that append to X-Forwarded-For; 0 throttles by the socket address', integer(0, 100)),
+  SHUTDOWN_TIMEOUT: setting('SHUTDOWN_TIMEOUT', '10s', 'On SIGTERM/SIGINT, how long in-flight requests may take to finish; past it they are cut and the exit code is 1', duration),
   OPENAPI_PATH: setting('OPENAPI_PATH', 'api/docs', 'Where the OpenAPI explorer is served (its JSON at <path>-json); "off" for none', text),
 
   JWT_ACCESS_TOKEN_LIFETIME: setting('JWT_ACCESS_TOKEN_LIFETIME', '15m', 'How long an access token is valid (seconds, or 90s, 15m, 12h, 7d)', duration),

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { drfFastifyOptions, routeTable, setupDrfHttp } from '@nest-simplejwt/auth';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { RequestDrain } from '../lifecycle/request-drain.js';
 import { setupOpenApi } from './openapi.js';
 import { routeLocks, type RouteLocks } from './route-security.js';
 
@@ -26,6 +27,7 @@ export async function createApp(
     logger: options.logger,
   });
   await setupDrfHttp(app);
+  app.get(RequestDrain).install(app.getHttpAdapter().getInstance());
   let locks: RouteLocks = new Map();
   if (config.openApiPath !== null) setupOpenApi(app, config.openApiPath, () => locks);
   await app.init();

@@ -21,6 +21,7 @@ import { UserResolver } from './authentication/user-resolver.service.js';
 import { USER_STORE } from './authentication/user-store.js';
 import { BlacklistRepository } from './blacklist/blacklist.repository.js';
 import { AuthDatabase } from './database/auth-database.js';
+import { DatabaseAvailability } from './database/database-availability.js';
 import { AuthSchemaCheck } from './database/auth-schema.js';
 import { DrfExceptionFilter } from './errors/drf-exception.filter.js';
 import { MethodNotAllowedResponder } from './http/method-not-allowed.js';
@@ -37,6 +38,7 @@ const EXPORTS = [
   TokenService,
   TokenIssuer,
   AuthDatabase,
+  DatabaseAvailability,
   BlacklistRepository,
   JwtAuthentication,
   UserResolver,
@@ -78,6 +80,7 @@ const EXPORTS = [
         }),
     },
     AuthDatabase,
+    DatabaseAvailability,
     AuthSchemaCheck,
     TokenService,
     TokenIssuer,

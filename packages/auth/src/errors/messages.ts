@@ -29,6 +29,7 @@ export const MESSAGES = {
   throttled: (seconds: number) =>
     `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`,
   serverError: 'A server error occurred.',
+  serviceUnavailable: 'Service temporarily unavailable, try again later.',
   // DRF serializers
   required: 'This field is required.',
   mayNotBeNull: 'This field may not be null.',
