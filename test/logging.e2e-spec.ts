@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConsoleLogger } from '@nestjs/common';
+import { CapturingLogger } from './support/capturing-logger.js';
 import { dropDatabases } from './support/database.js';
 import { bearer, createUser, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 
-/** Keeps every line the app logs, at every level. */
-class CapturingLogger extends ConsoleLogger {
-  readonly lines: string[] = [];
-  protected override printMessages(messages: unknown[], context?: string, level?: string): void {
-    for (const message of messages) this.lines.push(`${level} [${context}] ${typeof message === 'string' ? message : JSON.stringify(message)}`);
-  }
-  protected override printStackTrace(stack: string): void {
-    this.lines.push(stack);
-  }
-}
-
 describe('logs', () => {
-  const logger = new CapturingLogger('test', { logLevels: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] });
+  const logger = new CapturingLogger();
   let t: TestApp;
 
   beforeAll(async () => {

@@ -16,6 +16,7 @@ import { freePort } from '../src/database/embedded-postgres.js';
 import { SETTINGS } from '../src/config/settings.js';
 import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';
 import { DefaultRouteModule } from './support/default-route.js';
+import { RedisServer } from './support/redis-server.js';
 import { killAll, launch as launchServer, listening, ROOT, running, sleep, snapshotBuild, stop, waitUntil, within } from './support/server-process.js';
 import { bearer, createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 import { accessClaims, now, refreshClaims, signed } from './support/tokens.js';
@@ -1083,6 +1084,124 @@ describe('settings changed from their defaults (in-process apps)', () => {
   });
 });
 
+describe('database timeouts and the throttle store (in-process apps)', () => {
+  const UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' };
+
+  /** Runs `work` while another session holds `lock` (a statement taking row or table locks). */
+  async function whileLocked<T>(t: TestApp, lock: string, work: () => Promise<T>): Promise<T> {
+    const locker = new pg.Client({ connectionString: t.databaseUrl });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(lock);
+      return await work();
+    } finally {
+      await locker.query('COMMIT').catch(() => {});
+      await locker.end();
+    }
+  }
+  const LOCK_TOKENS = 'SELECT id FROM token_blacklist_outstandingtoken FOR UPDATE';
+  const timed = async <T>(work: Promise<T>) => {
+    const started = Date.now();
+    const result = await work;
+    return { result, ms: Date.now() - started };
+  };
+
+  describe('DATABASE_STATEMENT_TIMEOUT', () => {
+    covers('DATABASE_STATEMENT_TIMEOUT');
+    const defaults = appWith({});
+    const short = appWith({ DATABASE_STATEMENT_TIMEOUT: '1s' });
+
+    it('1s: a refresh stuck behind a row lock is a 503 with Retry-After after about a second; the token still works after', async () => {
+      const { refresh: token } = await pair(short.t);
+      const { result: res, ms } = await whileLocked(short.t, LOCK_TOKENS, () => timed(refresh(short.t, token)));
+      expect([res.status, res.body, res.headers['retry-after']]).toEqual([503, UNAVAILABLE, '5']);
+      expect(ms).toBeGreaterThanOrEqual(900);
+      expect(ms).toBeLessThan(2500);
+      expect((await refresh(short.t, token)).status).toBe(200); // nothing was half-done
+    });
+
+    it('1s: an ORM query stuck behind a table lock (GET /api/notes/) is a 503 after about a second', async () => {
+      const { result: res, ms } = await whileLocked(short.t, 'LOCK TABLE notes_note IN ACCESS EXCLUSIVE MODE', () => timed(short.t.http().get('/api/notes/')));
+      expect([res.status, res.body]).toEqual([503, UNAVAILABLE]);
+      expect(ms).toBeLessThan(2500);
+    });
+
+    it('by default (5 s): the same refresh waits about five seconds, then 503', async () => {
+      const { refresh: token } = await pair(defaults.t);
+      const { result: res, ms } = await whileLocked(defaults.t, LOCK_TOKENS, () => timed(refresh(defaults.t, token)));
+      expect([res.status, res.body]).toEqual([503, UNAVAILABLE]);
+      expect(ms).toBeGreaterThanOrEqual(4900);
+      expect(ms).toBeLessThan(6500);
+    });
+  });
+
+  describe('DATABASE_POOL_TIMEOUT', () => {
+    covers('DATABASE_POOL_TIMEOUT');
+    // One connection, held by a refresh stuck behind a row lock for up to 30 s.
+    const defaults = appWith({ DATABASE_POOL_SIZE: '1', DATABASE_STATEMENT_TIMEOUT: '30s' });
+    const short = appWith({ DATABASE_POOL_SIZE: '1', DATABASE_STATEMENT_TIMEOUT: '30s', DATABASE_POOL_TIMEOUT: '1s' });
+
+    async function waitForTheConnection(ctx: Ctx) {
+      const { refresh: token, access } = await pair(ctx.t);
+      return whileLocked(ctx.t, LOCK_TOKENS, async () => {
+        const stuck = refresh(ctx.t, token).then((res) => res);
+        await sleep(300);
+        const waited = await timed(me(ctx.t, access).then((res) => res));
+        return { waited, stuck };
+      });
+    }
+
+    it('1s: with the only connection busy, a request waits a second for it, then 503; the busy one finishes', async () => {
+      const { waited, stuck } = await waitForTheConnection(short);
+      expect([waited.result.status, waited.result.body, waited.result.headers['retry-after']]).toEqual([503, UNAVAILABLE, '5']);
+      expect(waited.ms).toBeGreaterThanOrEqual(900);
+      expect(waited.ms).toBeLessThan(2500);
+      expect((await stuck).status).toBe(200);
+    });
+
+    it('by default (3 s): the same request waits about three seconds', async () => {
+      const { waited, stuck } = await waitForTheConnection(defaults);
+      expect([waited.result.status, waited.result.body]).toEqual([503, UNAVAILABLE]);
+      expect(waited.ms).toBeGreaterThanOrEqual(2900);
+      expect(waited.ms).toBeLessThan(4500);
+      expect((await stuck).status).toBe(200);
+    });
+  });
+
+  describe('THROTTLE_STORE', () => {
+    covers('THROTTLE_STORE');
+    const RATES = { THROTTLE_RATES: 'anon=3/minute' };
+    let redis: RedisServer;
+    const apps: TestApp[] = [];
+    beforeAll(async () => {
+      redis = await RedisServer.start();
+    });
+    afterAll(async () => {
+      await Promise.all(apps.map((t) => t.close()));
+      await redis?.remove();
+    });
+
+    /** Two instances on one database with `env`; answers the statuses of 8 anonymous requests alternating between them. */
+    async function alternate(env: Record<string, string>): Promise<number[]> {
+      const first = await startApp({ ...RATES, ...env });
+      const second = await startApp({ ...RATES, ...env }, first.databaseUrl);
+      apps.push(first, second);
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await [first, second][i % 2].http().get('/api/health/')).status);
+      return statuses;
+    }
+
+    it('a redis:// URL: every instance shares one history, so anon=3/minute allows 3 requests in all', async () => {
+      expect(await alternate({ THROTTLE_STORE: redis.url })).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+    });
+
+    it('memory (the default): each instance counts on its own, 3 each', async () => {
+      expect(await alternate({})).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    });
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Process start: the built server, spawned.
 
@@ -1335,6 +1454,66 @@ describe('settings read at process start (spawned dist/main.js)', () => {
     } finally {
       await stop(server);
     }
+  });
+});
+
+describe('SHUTDOWN_TIMEOUT (spawned dist/main.js)', () => {
+  covers('SHUTDOWN_TIMEOUT');
+  let tmp: string;
+  let databaseUrl: string;
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'settings-shutdown-'));
+    MAIN = await snapshotBuild(join(tmp, 'build'));
+    databaseUrl = await freshDatabase();
+    const t = await startApp({}, databaseUrl);
+    try {
+      await createUser(t, { username: 'alice', password: PASSWORD });
+    } finally {
+      await t.close();
+    }
+  });
+  afterAll(() => {
+    killAll();
+    if (existsSync(join(tmp, 'build', 'node_modules'))) unlinkSync(join(tmp, 'build', 'node_modules'));
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** SIGTERM while a refresh waits on a row lock that is released `holdMs` later; what came of both. */
+  async function sigtermDuring(env: Record<string, string>, holdMs: number) {
+    const server = launch({ DATABASE_URL: databaseUrl, PORT: '0', JWT_SIGNING_KEY: PROCESS_KEY, DATABASE_STATEMENT_TIMEOUT: '30s', ...env });
+    try {
+      const url = await listening(server);
+      const { refresh } = (await loginAt(url)).body;
+      const locker = new pg.Client({ connectionString: databaseUrl });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('SELECT id FROM token_blacklist_outstandingtoken FOR UPDATE');
+      const pending = fetch(`${url}/api/token/refresh/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh }) });
+      await sleep(300);
+      const started = Date.now();
+      process.kill(server.child.pid!, 'SIGTERM');
+      setTimeout(() => void locker.query('COMMIT').finally(() => locker.end()), holdMs);
+      const res = await pending;
+      const exit = await within(server.closed, 20000);
+      return { status: res.status, connection: res.headers.get('connection'), exit, ms: Date.now() - started, log: server.stdout() + server.stderr() };
+    } finally {
+      await stop(server);
+    }
+  }
+
+  it('1s: a request still running a second after SIGTERM gets 503, the log names it, the exit code is 1', async () => {
+    const { status, connection, exit, ms, log } = await sigtermDuring({ SHUTDOWN_TIMEOUT: '1s' }, 4000);
+    expect({ status, connection, exit }).toEqual({ status: 503, connection: 'close', exit: { code: 1, signal: null } });
+    expect(ms).toBeLessThan(4000);
+    expect(log).toMatch(/Shutdown deadline \(1\.0 s\) passed: cut 1 request\(s\) still running: POST \/api\/token\/refresh\/ \(running \d+\.\d s\)/);
+  });
+
+  it('by default (10 s): a request that needs 2 s more finishes with 200, and the exit code is 0', async () => {
+    const { status, connection, exit, ms, log } = await sigtermDuring({}, 2000);
+    expect({ status, connection, exit }).toEqual({ status: 200, connection: 'close', exit: { code: 0, signal: null } });
+    expect(ms).toBeGreaterThanOrEqual(1900);
+    expect(log).toMatch(/Shut down in \d+\.\d s \(SIGTERM\): 1 in-flight request\(s\) finished, 0 turned away with 503\n/);
+    expect(log).not.toContain('Shutdown deadline');
   });
 });
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { dirname, join, parse, resolve, sep } from 'node:path';
+import { cpSync, existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { join, parse, resolve, sep } from 'node:path';
 
 /** The OS user PostgreSQL runs as when the app runs as root (PostgreSQL refuses root). */
 export interface OsUser {
@@ -65,13 +65,15 @@ const describe = (blocked: { dir: string; mode: number }) => `${blocked.dir} (mo
 
 /**
  * The binaries' directory (bin/, lib/, share/) as `user` can run it: where it is, or a copy made
- * once under `runtimeDir`, root-owned and world-readable, keyed by the package's version.
+ * once under `runtimeDir`, root-owned and world-readable, named after the binaries it copies
+ * (an upgraded package gets a copy of its own).
  */
 export function reachableBinaries(nativeDir: string, user: OsUser, runtimeDir: string): string {
   const blocked = blockedDirectory(join(nativeDir, 'bin'), user);
   if (blocked === null) return nativeDir;
-  const version = (JSON.parse(readFileSync(join(dirname(nativeDir), 'package.json'), 'utf8')) as { version: string }).version;
-  const copy = join(prepared(runtimeDir, user, blocked, 'the PostgreSQL binaries are'), `postgres-${version}-${process.platform}-${process.arch}`);
+  const binary = statSync(join(nativeDir, 'bin', 'postgres'));
+  const key = createHash('sha256').update(`${realpathSync(nativeDir)}:${binary.size}:${binary.mtimeMs}`).digest('hex').slice(0, 16);
+  const copy = join(prepared(runtimeDir, user, blocked, 'the PostgreSQL binaries are'), `postgres-${key}`);
   if (!existsSync(join(copy, 'bin', 'postgres'))) {
     const partial = `${copy}.partial-${process.pid}`;
     cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });

@@ -25,6 +25,11 @@ export class RedisServer {
     return server;
   }
 
+  /** While running. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }

@@ -29,13 +29,14 @@ const UNREACHABLE_STATES = new Set([
 /** Socket errors on the way to the database. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND']);
 
-/** pg and pg-pool say these without a code. */
+/** pg and pg-pool say these without a code (and PostgreSQL this one under the generic 55000). */
 const TIMEOUT_MESSAGES = ['Query read timeout', 'timeout exceeded when trying to connect'];
 const UNREACHABLE_MESSAGES = [
   'Connection terminated',
   'Client has encountered a connection error and is not queryable',
   'Client was closed and is not queryable',
   'Cannot use a pool after calling end on the pool',
+  'is not currently accepting connections', // ALTER DATABASE ... ALLOW_CONNECTIONS false
 ];
 
 /** TypeORM's errors for a DataSource that is not (or no longer) connected. */
@@ -70,12 +71,12 @@ function classify(error: ErrorLike): DatabaseUnavailability | null {
   const code = typeof error.code === 'string' ? error.code : '';
   const message = typeof error.message === 'string' ? error.message.split('\n')[0].slice(0, 200) : '';
   const description = code === '' ? message : `${code} ${message}`.trim();
-  if (TIMEOUT_STATES.has(code) || TIMEOUT_MESSAGES.some((text) => message.startsWith(text))) return { kind: 'timeout', description };
+  if (TIMEOUT_STATES.has(code) || TIMEOUT_MESSAGES.some((text) => message.includes(text))) return { kind: 'timeout', description };
   const unreachable =
     UNREACHABLE_STATES.has(code) ||
     code.startsWith('08') || // connection_exception and its subclasses
     SOCKET_CODES.has(code) ||
-    UNREACHABLE_MESSAGES.some((text) => message.startsWith(text)) ||
+    UNREACHABLE_MESSAGES.some((text) => message.includes(text)) ||
     (typeof error.name === 'string' && UNREACHABLE_NAMES.has(error.name));
   return unreachable ? { kind: 'unreachable', description } : null;
 }

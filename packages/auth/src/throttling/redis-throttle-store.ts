@@ -4,8 +4,8 @@ import { MemoryThrottleStore, type ThrottleStore } from './throttle-store.js';
 /**
  * DRF's SimpleRateThrottle.allow_request on one key, as one atomic script: the history is a
  * list of request times, newest first (DRF's own layout); entries out of the window are dropped,
- * then either `now` is recorded (nil: allowed) or DRF's wait() is answered, as text (a Lua number
- * would reach the client truncated to an integer). KEYS[1] history; ARGV now, requests, seconds.
+ * then either `now` is recorded (nil: allowed) or DRF's wait() is answered, as text with every
+ * digit of the double (a Lua number would reach the client truncated to an integer). KEYS[1] history; ARGV now, requests, seconds.
  */
 const SLIDING_WINDOW = `
 local now = tonumber(ARGV[1])
@@ -20,8 +20,8 @@ local length = redis.call('LLEN', KEYS[1])
 if length >= requests then
   local remaining = duration - (now - tonumber(oldest))
   local available = requests - length + 1
-  if available > 0 then return tostring(remaining / available) end
-  return tostring(remaining)
+  if available > 0 then return string.format('%.17g', remaining / available) end
+  return string.format('%.17g', remaining)
 end
 redis.call('LPUSH', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[1], math.ceil(duration))
@@ -34,6 +34,8 @@ export interface RedisClient {
   quit(): Promise<unknown>;
   disconnect(): void;
 }
+
+const CONNECT_TIMEOUT_MS = 1000;
 
 type ThrottleScript = (key: string, now: string, requests: number, seconds: number) => Promise<string | null>;
 
@@ -68,7 +70,8 @@ export class RedisThrottleStore implements ThrottleStore {
   /**
    * A store on its own ioredis client for `url` (`redis://` or `rediss://`), made so that no
    * request waits on Redis: commands fail at once while disconnected, and after `timeoutMs`
-   * when Redis does not answer. Needs the `ioredis` package.
+   * when Redis does not answer. Resolves once connected, or after a second without Redis (the
+   * app starts anyway, counting in memory until Redis answers). Needs the `ioredis` package.
    */
   static async connect(url: string, timeoutMs = 500, options: Omit<RedisThrottleStoreOptions, 'owned'> = {}): Promise<RedisThrottleStore> {
     const { Redis } = await import('ioredis');
@@ -76,10 +79,16 @@ export class RedisThrottleStore implements ThrottleStore {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: timeoutMs,
-      connectTimeout: Math.max(timeoutMs, 1000),
+      connectTimeout: CONNECT_TIMEOUT_MS,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
     redis.on('error', () => {}); // reconnection is ioredis's; the store reports the outage once
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise((resolve) => redis.once('ready', resolve)),
+      new Promise((resolve) => (timer = setTimeout(resolve, CONNECT_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
     return new RedisThrottleStore(redis as unknown as RedisClient, { ...options, owned: true });
   }
 
