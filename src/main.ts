@@ -4,6 +4,7 @@
 import './thread-pool.js';
 import 'reflect-metadata';
 import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
 import { withSigningKey } from './config/signing-key.js';
@@ -33,23 +34,10 @@ async function main(): Promise<void> {
     logger.error(error.message);
     process.exit(1);
   }
-  let app;
-  try {
-    app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });
-    await app.listen({ port: config.port, host: config.host });
-  } catch (error) {
-    await app?.close().catch(() => {});
-    await database.stop();
-    throw error;
-  }
-
-  const url = (await app.getUrl()).replace('[::1]', 'localhost');
-  logger.log(`Listening on ${url}/api/`);
-  if (config.openApiPath !== null) logger.log(`OpenAPI explorer: ${url}/${config.openApiPath}`);
-  if ((await app.get(UsersService).count()) === 0) {
-    logger.log('No users yet. Create the first: npm run cli -- createsuperuser (or createuser --username U --password P)');
-  }
-
+  // From here on a signal stops what was started: PostgreSQL runs in its own process group and
+  // would outlive the app. Before the app serves, there is nothing to drain.
+  let app: NestFastifyApplication | undefined;
+  let serving = false;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) {
@@ -58,6 +46,11 @@ async function main(): Promise<void> {
       return;
     }
     closing = true;
+    if (!serving || app === undefined) {
+      logger.log(`${signal} while starting: stopping`);
+      await database.stop().finally(() => process.exit(0));
+      return;
+    }
     const code = await gracefulShutdown(app, {
       signal,
       timeoutMs: config.shutdownTimeout * 1000,
@@ -68,6 +61,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await database.stop();
+    throw error;
+  }
+  serving = true;
+
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  logger.log(`Listening on ${url}/api/`);
+  if (config.openApiPath !== null) logger.log(`OpenAPI explorer: ${url}/${config.openApiPath}`);
+  // A hint, not a check: a database that is away right now must not stop a server that serves.
+  if ((await app.get(UsersService).count().catch(() => null)) === 0) {
+    logger.log('No users yet. Create the first: npm run cli -- createsuperuser (or createuser --username U --password P)');
+  }
 }
 
 main().catch((error: unknown) => {
