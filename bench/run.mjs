@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hs256 } from './lib/jwt.mjs';
 import { runLoad, median } from './lib/load.mjs';
-import { fillOutstanding, hashFromCli, query, seedUsers, startCluster, trimOutstanding, username } from './lib/database.mjs';
+import { hashFromCli, query, seededSession, seedSessions, seedUsers, startCluster, vacuumSessions, username } from './lib/database.mjs';
 import {
   cpuSeconds,
   eventLoopDelay,
@@ -85,6 +85,8 @@ const TRYING_NODE_OPTIONS = option('app-node-options', null);
 const APP_NODE_OPTIONS = TRYING_NODE_OPTIONS === null ? START_NODE_OPTIONS : TRYING_NODE_OPTIONS.split(' ').filter(Boolean);
 
 const USERS = 1000;
+/** One session per user for the GET tokens, and room for every refresh chain of a run. */
+const SEEDED_SESSIONS = 20_000;
 const PASSWORD = 'bench-password-1';
 const POOL_SIZE = 10;
 const SIGNING_KEY = randomBytes(48).toString('base64url');
@@ -98,20 +100,36 @@ const log = (line) => process.stderr.write(line + '\n');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // -------------------------------------------------------------------------------- scenarios
-/** Each connection: a GET /api/me/ with its own user's access token. */
+/** Each connection: a GET /api/me/ with its own user's access token, in that user's seeded session. */
 function getClient() {
-  return (i) => ({
-    method: 'GET',
-    path: '/api/me/',
-    headers: { authorization: `Bearer ${jwt.mint('access', (i % USERS) + 1, ACCESS_LIFETIME).token}` },
-  });
+  return (i) => {
+    const session = seededSession(i % USERS, USERS);
+    return {
+      method: 'GET',
+      path: '/api/me/',
+      headers: { authorization: `Bearer ${jwt.mint('access', session.userId, ACCESS_LIFETIME, { sid: session.sid }).token}` },
+    };
+  };
 }
 
-/** Each connection: a refresh chain, every request made with the token the last answer gave. */
-function refreshClient() {
-  return (i) => {
-    const userId = (i % USERS) + 1;
-    const fresh = () => jwt.mint('refresh', userId, REFRESH_LIFETIME).token;
+/** Seeded sessions 0..USERS-1 carry the GET tokens; refresh chains take the ones after, each once. */
+const cursors = new Map();
+function nextSession(databaseUrl) {
+  const i = cursors.get(databaseUrl) ?? USERS;
+  cursors.set(databaseUrl, i + 1);
+  return seededSession(i, USERS);
+}
+
+/**
+ * Each connection: a refresh chain in a session of its own (its live token minted by the bench),
+ * every request made with the token the last answer gave.
+ */
+function refreshClient(server) {
+  return () => {
+    const fresh = () => {
+      const session = nextSession(server.databaseUrl);
+      return jwt.mint('refresh', session.userId, REFRESH_LIFETIME, { sid: session.sid, jti: session.jti }).token;
+    };
     return {
       chain: true,
       method: 'POST',
@@ -246,7 +264,7 @@ async function startApp(mode, databaseUrl, name) {
     }),
     { ready: () => readyHttp(`${url}/api/health/`), nodeOptions: APP_NODE_OPTIONS },
   );
-  return { name, kind: 'app', url, child, ...(await memoryAtStart(child)) };
+  return { name, kind: 'app', url, databaseUrl, child, ...(await memoryAtStart(child)) };
 }
 
 async function startFloor(mode, databaseUrl, name) {
@@ -266,12 +284,12 @@ async function startFloor(mode, databaseUrl, name) {
     }),
     { ready: readyMessage },
   );
-  return { name, kind: 'floor', url: `http://127.0.0.1:${port}`, child, ...(await memoryAtStart(child)) };
+  return { name, kind: 'floor', url: `http://127.0.0.1:${port}`, databaseUrl, child, ...(await memoryAtStart(child)) };
 }
 
 // ------------------------------------------------------------------------------- measuring
 /** One round against one server: load, its CPU time, the app's event-loop delay. */
-async function measure(server, scenario, duration, client = scenario.client()) {
+async function measure(server, scenario, duration, client = scenario.client(server)) {
   const pid = server.child.pid;
   await eventLoopDelay(server.child, true);
   const cpuBefore = cpuSeconds(pid);
@@ -368,7 +386,7 @@ function expect(condition, message) {
  * accept each other's tokens (same key, same claims), and a rotated refresh token is refused.
  */
 async function sanity(mode, floor, app) {
-  const access = jwt.mint('access', 7, ACCESS_LIFETIME).token;
+  const access = jwt.mint('access', 7, ACCESS_LIFETIME, { sid: seededSession(6, USERS).sid }).token;
   const shapes = {};
   for (const server of [floor, app]) {
     const me = await call(server, 'GET', '/api/me/', { token: access });
@@ -381,7 +399,6 @@ async function sanity(mode, floor, app) {
   }
   expect(shapes.floor === shapes.app, `GET /api/me/ bodies differ: floor {${shapes.floor}} app {${shapes.app}}`);
   if (mode !== 'database') return;
-  const tokens = {};
   for (const server of [floor, app]) {
     const pair = await call(server, 'POST', '/api/token/', { body: { username: username(3), password: PASSWORD } });
     expect(pair.status === 200 && pair.json?.access && pair.json?.refresh, `${server.name} POST /api/token/ answered ${pair.status} ${pair.text}`);
@@ -390,16 +407,17 @@ async function sanity(mode, floor, app) {
     const refreshed = await call(server, 'POST', '/api/token/refresh/', { body: { refresh: pair.json.refresh } });
     expect(refreshed.status === 200 && refreshed.json?.refresh && refreshed.json?.access, `${server.name} refresh answered ${refreshed.status} ${refreshed.text}`);
     const again = await call(server, 'POST', '/api/token/refresh/', { body: { refresh: pair.json.refresh } });
-    expect(again.status === 401, `${server.name} accepted a rotated refresh token again (${again.status})`);
+    expect(again.status === 200 && again.json.refresh === refreshed.json.refresh, `${server.name} answered a retry of the parent with ${again.status} ${again.text}, not the same pair`);
     const next = await call(server, 'POST', '/api/token/refresh/', { body: { refresh: refreshed.json.refresh } });
     expect(next.status === 200, `${server.name} refused the successor refresh token (${next.status} ${next.text})`);
-    tokens[server.kind] = pair.json.access;
+    const own = await call(server, 'GET', '/api/me/', { token: next.json.access });
+    expect(own.status === 200, `${server.name} refused its own access token (${own.status} ${own.text})`);
+    // A token two generations back is a replay: the session ends, its access tokens with it.
+    const replay = await call(server, 'POST', '/api/token/refresh/', { body: { refresh: pair.json.refresh } });
+    expect(replay.status === 401, `${server.name} accepted a replay two generations back (${replay.status})`);
+    const ended = await call(server, 'GET', '/api/me/', { token: next.json.access });
+    expect(ended.status === 401, `${server.name} accepted an access token of a revoked session (${ended.status})`);
   }
-  // Each accepts the other's access tokens: the floor signs and verifies what the app does.
-  const crossApp = await call(app, 'GET', '/api/me/', { token: tokens.floor });
-  expect(crossApp.status === 200, `the app refused the floor's access token (${crossApp.status} ${crossApp.text})`);
-  const crossFloor = await call(floor, 'GET', '/api/me/', { token: tokens.app });
-  expect(crossFloor.status === 200, `the floor refused the app's access token (${crossFloor.status})`);
 }
 
 // ------------------------------------------------------------------------------------ phases
@@ -433,32 +451,32 @@ async function comparePhase(mode, scenarios, urls) {
 }
 
 async function scaleRefresh(hash) {
-  log('\n== scale: refresh with 1,000,000 outstanding tokens against 1,000');
+  log('\n== scale: refresh with 1,000,000 sessions against 1,000');
   const small = await cluster.create('bench_scale_1k');
   const large = await cluster.create('bench_scale_1m');
   await seedUsers(small, USERS, hash);
   await seedUsers(large, USERS, hash);
   const started = Date.now();
-  const [smallRows, largeRows] = await Promise.all([
-    fillOutstanding(small, 1_000, USERS),
-    fillOutstanding(large, 1_000_000, USERS),
-  ]);
-  log(`outstanding tokens: ${smallRows.count.toLocaleString('en-US')} and ${largeRows.count.toLocaleString('en-US')} (${Math.round((Date.now() - started) / 1000)} s to insert)`);
+  const [smallRows, largeRows] = await Promise.all([seedSessions(small, 1_000, USERS), seedSessions(large, 1_000_000, USERS)]);
+  log(`sessions: ${smallRows.toLocaleString('en-US')} and ${largeRows.toLocaleString('en-US')} (${Math.round((Date.now() - started) / 1000)} s to insert)`);
+  // Chains take the seeded sessions from the first on: the small table keeps its 1,000 rows.
+  cursors.set(small, 0);
+  cursors.set(large, 0);
   const apps = [
-    { server: await startApp('database', small, 'app (1k outstanding)'), url: small, rows: smallRows },
-    { server: await startApp('database', large, 'app (1M outstanding)'), url: large, rows: largeRows },
+    { server: await startApp('database', small, 'app (1k sessions)'), url: small, rows: smallRows },
+    { server: await startApp('database', large, 'app (1M sessions)'), url: large, rows: largeRows },
   ];
   const scenario = SCENARIOS.find((s) => s.id === 'refresh');
   try {
-    for (const { server, url, rows } of apps) {
+    for (const { server, url } of apps) {
       await measure(server, scenario, WARMUP);
-      await trimOutstanding(url, rows.maxId);
+      await vacuumSessions(url);
     }
     const rounds = [[], []];
     for (let i = 1; i <= ROUNDS; i++) {
-      for (const [k, { server, url, rows }] of apps.entries()) {
+      for (const [k, { server, url }] of apps.entries()) {
         const result = await measure(server, scenario, DURATION);
-        await trimOutstanding(url, rows.maxId); // every round starts from the same table
+        await vacuumSessions(url); // every round starts from a table without dead rows
         rounds[k].push(result);
         log(`[refresh-scale] round ${i}/${ROUNDS} ${k === 0 ? '1k' : '1M'} ${describe(result)}`);
       }
@@ -467,8 +485,8 @@ async function scaleRefresh(hash) {
     for (const { server } of apps) recordPeak(server);
     const ratio = Math.round((l.p50 / s.p50) * 100) / 100;
     return {
-      small: { ...s, rows: smallRows.count },
-      large: { ...l, rows: largeRows.count },
+      small: { ...s, rows: smallRows },
+      large: { ...l, rows: largeRows },
       ratio,
       target: TARGETS.refreshScale,
       met: ratio <= TARGETS.refreshScale,
@@ -587,7 +605,9 @@ async function main() {
   const hash = await hashFromCli(snapshot.root, urls.app, PASSWORD);
   await seedUsers(urls.app, USERS, hash);
   await seedUsers(urls.floor, USERS, hash);
-  log(`PostgreSQL up, databases migrated, ${USERS} users seeded in each`);
+  await seedSessions(urls.app, SEEDED_SESSIONS, USERS);
+  await seedSessions(urls.floor, SEEDED_SESSIONS, USERS);
+  log(`PostgreSQL up, databases migrated, ${USERS} users and ${SEEDED_SESSIONS} sessions seeded in each`);
 
   if (PROFILE) {
     const texts = await profilePhase(PROFILE, urls);

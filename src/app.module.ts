@@ -34,6 +34,7 @@ export class AppModule {
           inject: [UsersService],
           useFactory: async (users: UsersService) => ({
             ...config.jwt,
+            ...config.cookies,
             DEFAULT_PERMISSION_CLASSES: config.defaultPermissionClasses,
             userStore: users,
             throttleStore: config.throttleStore === null ? undefined : await RedisThrottleStore.connect(config.throttleStore),

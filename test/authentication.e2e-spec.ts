@@ -152,9 +152,25 @@ describe('authentication on every route', () => {
     expect(inactive.body).toEqual({ detail: 'User is inactive', code: 'user_inactive' });
   });
 
-  it('keeps working for a token whose refresh token was blacklisted (access tokens are stateless)', async () => {
+  it("refuses an access token at once when its session has ended (database mode)", async () => {
     const pair = await login(t, 'alice');
-    expect((await t.http().post('/api/token/blacklist/').send({ refresh: pair.refresh })).status).toBe(200);
     expect((await me(bearer(pair.access))).status).toBe(200);
+    expect((await t.http().post('/api/token/blacklist/').send({ refresh: pair.refresh })).status).toBe(200);
+    const res = await me(bearer(pair.access));
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(invalid('Token is blacklisted'));
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+
+  it('accepts an access token without a session id (SimpleJWT issued it, or this server before sessions)', async () => {
+    const res = await me(bearer(signed(accessClaims(alice.id))));
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(alice.id);
+  });
+
+  it('refuses an access token whose session is unknown', async () => {
+    const res = await me(bearer(signed(accessClaims(alice.id, { sid: 'f'.repeat(32) }))));
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(invalid('Token is blacklisted'));
   });
 });

@@ -33,7 +33,12 @@ describe('database schema (migrations against entities)', () => {
   it('has every migration recorded', async () => {
     expect(await dataSource.showMigrations()).toBe(false);
     const rows = await sql(url, 'SELECT name FROM typeorm_migrations ORDER BY timestamp');
-    expect(rows.map((r) => r.name)).toEqual(['CreateAuthUser1732406300000', 'CreateTokenBlacklist1732406400000', 'CreateNotes1732406500000']);
+    expect(rows.map((r) => r.name)).toEqual([
+      'CreateAuthUser1732406300000',
+      'CreateTokenBlacklist1732406400000',
+      'CreateNotes1732406500000',
+      'CreateTokenSession1764633600000',
+    ]);
   });
 
   it('matches the entities: TypeORM would change nothing', async () => {
@@ -45,7 +50,7 @@ describe('database schema (migrations against entities)', () => {
 
   it('has the tables Django and SimpleJWT define, and the notes of the example resource', async () => {
     const rows = await sql(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
-    expect(rows.map((r) => r.table_name)).toEqual(['auth_user', 'notes_note', BLACKLISTED, OUTSTANDING, 'typeorm_migrations']);
+    expect(rows.map((r) => r.table_name)).toEqual(['auth_user', 'notes_note', BLACKLISTED, OUTSTANDING, 'token_session', 'typeorm_migrations']);
   });
 
   it('has auth_user with Django\'s columns', async () => {
@@ -79,6 +84,29 @@ describe('database schema (migrations against entities)', () => {
 
   it('makes auth_user.username unique', async () => {
     expect(await indexes('auth_user')).toEqual(['UNIQUE id', 'UNIQUE username']);
+  });
+
+  it('has token_session: one row per login with its refresh-token generation, indexed by user and expiry, no token string', async () => {
+    const rows = await sql(url, `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'token_session' ORDER BY ordinal_position`);
+    expect(rows.map((r) => `${r.column_name} ${r.data_type}`)).toEqual([
+      'id character varying',
+      'user_id character varying',
+      'created_at timestamp with time zone',
+      'last_used_at timestamp with time zone',
+      'expires_at timestamp with time zone',
+      'user_agent character varying',
+      'ip_address character varying',
+      'revoked_at timestamp with time zone',
+      'revoked_reason character varying',
+      'live_jti character varying',
+      'live_iat bigint',
+      'live_exp bigint',
+      'access_jti character varying',
+      'access_exp bigint',
+      'parent_jti character varying',
+      'parent_rotated_at timestamp with time zone',
+    ]);
+    expect(await indexes('token_session')).toEqual(['UNIQUE id', 'expires_at', 'user_id']);
   });
 
   it('makes the outstanding jti unique and indexes expires_at, user_id and session_id', async () => {

@@ -2,8 +2,9 @@
 // seen over HTTP with in-process apps, or, for the settings that shape the process itself
 // (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR), by
 // spawning the built server (dist/main.js) and watching its output, its port and its database.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { createPublicKey, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ModuleMetadata } from '@nestjs/common';
 import jsonwebtoken from 'jsonwebtoken';
 import pg from 'pg';
-import { drfDateTime } from '@nest-simplejwt/auth';
+import { drfDateTime, jwkThumbprint } from '@nest-simplejwt/auth';
 import { freePort } from '../src/database/embedded-postgres.js';
 import { SETTINGS } from '../src/config/settings.js';
 import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';
@@ -20,6 +21,7 @@ import { RedisServer } from './support/redis-server.js';
 import { killAll, launch as launchServer, listening, ROOT, running, sleep, snapshotBuild, stop, waitUntil, within } from './support/server-process.js';
 import { bearer, createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 import { accessClaims, now, refreshClaims, signed } from './support/tokens.js';
+import { forge } from './security/forge.js';
 
 // Spawned servers and a machine shared with other test runs: generous, though most tests take well under a second.
 jest.setTimeout(90000);
@@ -89,6 +91,25 @@ function pemPair(type: 'rsa' | 'ec'): { privateKey: string; publicKey: string } 
     : generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding, publicKeyEncoding });
 }
 
+/** Logs alice in on a cookie-mode app; the cookies it set, by name. */
+async function cookieLogin(t: TestApp): Promise<Record<string, string>> {
+  const res = await t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+  expect(res.status).toBe(200);
+  return Object.fromEntries(setCookieLines(res).map((line) => line.split(';')[0].split(/=(.*)/s).slice(0, 2)));
+}
+
+/** The attributes of each cookie a response sets (Expires left out: it moves with the clock). */
+function attributesOf(res: { headers: Record<string, unknown> }): Record<string, string> {
+  return Object.fromEntries(
+    setCookieLines(res).map((line) => {
+      const [pair, ...attributes] = line.split('; ');
+      return [pair.split('=')[0], attributes.filter((a) => !a.startsWith('Expires=')).join('; ')];
+    }),
+  );
+}
+
+const setCookieLines = (res: { headers: Record<string, unknown> }) => (res.headers['set-cookie'] as string[] | undefined) ?? [];
+
 /** Which settings each describe below changes; the last test checks that none is left out. */
 const covered = new Set<string>();
 const covers = (...names: string[]) => names.forEach((name) => covered.add(name));
@@ -118,13 +139,13 @@ describe('settings changed from their defaults (in-process apps)', () => {
       expect(lifetime(r)).toBe(604800);
     });
 
-    it('access 60 s and refresh 120 s, on obtain and on refresh, and in the outstanding record', async () => {
+    it('access 60 s and refresh 120 s, on obtain and on refresh, and in the session record', async () => {
       const { access, refresh: r } = await pair(app.t);
       expect(lifetime(access)).toBe(60);
       expect(lifetime(r)).toBe(120);
-      const { jti, exp } = decode(r).payload;
-      const [row] = await sql(app.t.databaseUrl, 'SELECT expires_at FROM token_blacklist_outstandingtoken WHERE jti = $1', [jti]);
-      expect(new Date(row.expires_at).getTime()).toBe((exp as number) * 1000);
+      const { sid, exp } = decode(r).payload;
+      const [row] = await sql(app.t.databaseUrl, 'SELECT live_exp::int, access_exp::int FROM token_session WHERE id = $1', [sid]);
+      expect(row).toEqual({ live_exp: exp, access_exp: decode(access).payload.exp });
       const res = await refresh(app.t, r);
       expect(res.status).toBe(200);
       expect(lifetime(res.body.access)).toBe(60);
@@ -151,11 +172,14 @@ describe('settings changed from their defaults (in-process apps)', () => {
     covers('JWT_ROTATE_REFRESH_TOKENS');
     const app = appWith({ JWT_ROTATE_REFRESH_TOKENS: 'false' });
 
-    it('by default, a refresh answers a new refresh token and the old one is then refused', async () => {
+    it('by default, a refresh answers a new refresh token and the old one is then only a retry of it', async () => {
       const { refresh: r } = await pair(base.t);
       const res = await refresh(base.t, r);
       expect(res.status).toBe(200);
       expect(Object.keys(res.body)).toEqual(['access', 'refresh']);
+      expect(res.body.refresh).not.toBe(r);
+      expect((await refresh(base.t, r)).body).toEqual(res.body);
+      await refresh(base.t, res.body.refresh);
       const again = await refresh(base.t, r);
       expect(again.status).toBe(401);
       expect(again.body).toEqual(BLACKLISTED);
@@ -169,7 +193,8 @@ describe('settings changed from their defaults (in-process apps)', () => {
         expect(Object.keys(res.body)).toEqual(['access']);
         expect((await me(app.t, res.body.access)).status).toBe(200);
       }
-      expect(await sql(app.t.databaseUrl, 'SELECT * FROM token_blacklist_blacklistedtoken')).toEqual([]);
+      const [row] = await sql(app.t.databaseUrl, 'SELECT live_jti, parent_jti FROM token_session WHERE id = $1', [decode(r).payload.sid]);
+      expect(row).toEqual({ live_jti: decode(r).payload.jti, parent_jti: null });
     });
   });
 
@@ -186,7 +211,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
       expect(second.status).toBe(200);
       expect(Object.keys(second.body)).toEqual(['access', 'refresh']);
       expect((await refresh(app.t, first.body.refresh)).status).toBe(200);
-      expect(await sql(app.t.databaseUrl, 'SELECT * FROM token_blacklist_blacklistedtoken')).toEqual([]);
+      expect((await refresh(app.t, r0)).status).toBe(200);
     });
 
     it('false: the rotated tokens stay one session, so a logout ends the old one too', async () => {
@@ -248,7 +273,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('by default signs HS256 with JWT_SIGNING_KEY and refuses HS512', async () => {
       const { access } = await pair(base.t);
-      expect(decode(access).header).toEqual({ alg: 'HS256', typ: 'JWT' });
+      expect(decode(access).header).toEqual({ alg: 'HS256', kid: jwkThumbprint(createSecretKey(Buffer.from(SIGNING_KEY))), typ: 'JWT' });
       expect(() => jsonwebtoken.verify(access, SIGNING_KEY, { algorithms: ['HS256'] })).not.toThrow();
       const res = await me(base.t, signed(accessClaims(base.aliceId), SIGNING_KEY, 'HS512'));
       expect(res.status).toBe(401);
@@ -257,8 +282,8 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('HS512: tokens say alg HS512 and work; an HS256 token with the same key is refused', async () => {
       const { access, refresh: r } = await pair(hs512.t);
-      expect(decode(access).header).toEqual({ alg: 'HS512', typ: 'JWT' });
-      expect(decode(r).header).toEqual({ alg: 'HS512', typ: 'JWT' });
+      expect(decode(access).header).toMatchObject({ alg: 'HS512', typ: 'JWT' });
+      expect(decode(r).header).toMatchObject({ alg: 'HS512', typ: 'JWT' });
       expect(() => jsonwebtoken.verify(access, SIGNING_KEY, { algorithms: ['HS512'] })).not.toThrow();
       expect((await me(hs512.t, access)).status).toBe(200);
       expect((await me(hs512.t, signed(accessClaims(hs512.aliceId), SIGNING_KEY, 'HS512'))).status).toBe(200);
@@ -287,7 +312,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('signs RS256 tokens the public key verifies, and accepts them', async () => {
       const { access, refresh: r } = await pair(app.t);
-      expect(decode(access).header).toEqual({ alg: 'RS256', typ: 'JWT' });
+      expect(decode(access).header).toEqual({ alg: 'RS256', kid: jwkThumbprint(createPublicKey(rsa.publicKey)), typ: 'JWT' });
       expect(() => jsonwebtoken.verify(access, rsa.publicKey, { algorithms: ['RS256'] })).not.toThrow();
       const res = await me(app.t, access);
       expect(res.status).toBe(200);
@@ -313,7 +338,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
 
     it('is the key tokens are verified with: tokens of its pair work, tokens of another key are refused', async () => {
       const { access } = await pair(app.t);
-      expect(decode(access).header).toEqual({ alg: 'ES256', typ: 'JWT' });
+      expect(decode(access).header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
       expect((await me(app.t, access)).status).toBe(200);
       const forged = jsonwebtoken.sign(accessClaims(app.aliceId), stranger.privateKey, { algorithm: 'ES256', noTimestamp: true });
       const res = await me(app.t, forged);
@@ -331,17 +356,121 @@ describe('settings changed from their defaults (in-process apps)', () => {
     });
   });
 
+  describe('JWT_EXTRA_VERIFYING_KEYS, JWT_KEY_ID, JWT_JWKS_MAX_AGE, and keys read from files (file:)', () => {
+    covers('JWT_EXTRA_VERIFYING_KEYS', 'JWT_KEY_ID', 'JWT_JWKS_MAX_AGE');
+    const previous = 'the-previous-hmac-secret-0123456789abcdefghijkl';
+    const signing = pemPair('ec');
+    const dir = mkdtempSync(join(tmpdir(), 'jwt-keys-'));
+    const keyFile = join(dir, 'signing.pem');
+    writeFileSync(keyFile, signing.privateKey);
+    const extra = appWith({ JWT_EXTRA_VERIFYING_KEYS: previous });
+    const named = appWith({ JWT_KEY_ID: 'key-2026-06' });
+    const fromFile = appWith({ JWT_ALGORITHM: 'ES256', JWT_SIGNING_KEY: `file:${keyFile}`, JWT_JWKS_MAX_AGE: '60' });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const kidOf = (secret: string) => jwkThumbprint(createSecretKey(Buffer.from(secret)));
+    const withKid = (ctx: Ctx, secret: string, kid: string) => jsonwebtoken.sign(accessClaims(ctx.aliceId), secret, { algorithm: 'HS256', keyid: kid });
+
+    it('JWT_EXTRA_VERIFYING_KEYS: a token of the previous secret (its kid) verifies; without the setting it is refused', async () => {
+      expect((await me(extra.t, withKid(extra, previous, kidOf(previous)))).status).toBe(200);
+      const res = await me(base.t, withKid(base, previous, kidOf(previous)));
+      expect([res.status, res.body]).toEqual([401, notValidForAny([ACCESS, 'Token is invalid'])]);
+    });
+
+    it('JWT_KEY_ID: tokens carry it as kid; the thumbprint is then no kid of this server', async () => {
+      const { access } = await pair(named.t);
+      expect(decode(access).header).toEqual({ alg: 'HS256', kid: 'key-2026-06', typ: 'JWT' });
+      expect((await me(named.t, access)).status).toBe(200);
+      expect((await me(named.t, withKid(named, SIGNING_KEY, kidOf(SIGNING_KEY)))).status).toBe(401);
+    });
+
+    it('JWT_SIGNING_KEY=file:/path reads the PEM from the file; JWT_JWKS_MAX_AGE is the JWKS max-age', async () => {
+      const { access } = await pair(fromFile.t);
+      expect(decode(access).header).toMatchObject({ alg: 'ES256', kid: jwkThumbprint(createPublicKey(signing.publicKey)) });
+      const res = await fromFile.t.http().get('/.well-known/jwks.json');
+      expect([res.status, res.headers['cache-control']]).toEqual([200, 'public, max-age=60']);
+      expect((await base.t.http().get('/.well-known/jwks.json')).status).toBe(404);
+    });
+
+    it('a file: that cannot be read stops the start, naming the variable and the path (never a key)', async () => {
+      await expect(startApp({ JWT_SIGNING_KEY: `file:${join(dir, 'missing.pem')}` })).rejects.toThrow(`JWT_SIGNING_KEY: cannot read ${join(dir, 'missing.pem')} (ENOENT)`);
+    });
+  });
+
+  describe('JWT_JWK_URL, JWT_JWK_CACHE_LIFETIME, JWT_JWK_REFETCH_INTERVAL, JWT_JWK_TIMEOUT', () => {
+    covers('JWT_JWK_URL', 'JWT_JWK_CACHE_LIFETIME', 'JWT_JWK_REFETCH_INTERVAL', 'JWT_JWK_TIMEOUT');
+    const issuer = generateKeyPairSync('ed25519');
+    const kid = jwkThumbprint(issuer.publicKey);
+    let fetches = 0;
+    let delay = 0;
+    const server = createServer((_req, res) => {
+      fetches++;
+      const body = JSON.stringify({ keys: [{ ...issuer.publicKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' }] });
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(body), delay);
+    });
+    const ctx = {} as { url: string; short: TestApp; patient: TestApp; aliceId: number };
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      ctx.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`;
+      ctx.short = await startApp({ JWT_JWK_URL: ctx.url, JWT_JWK_CACHE_LIFETIME: '1', JWT_JWK_REFETCH_INTERVAL: '1h', JWT_JWK_TIMEOUT: '1' });
+      ctx.patient = await startApp({ JWT_JWK_URL: ctx.url, JWT_JWK_TIMEOUT: '4' }, ctx.short.databaseUrl);
+      ctx.aliceId = (await createUser(ctx.short, { username: 'alice', password: PASSWORD })).id;
+    });
+    afterAll(async () => {
+      await ctx.short?.close();
+      await ctx.patient?.close();
+      server.closeAllConnections();
+      server.close();
+    });
+    const theirs = (keyid = kid) => forge({ alg: 'EdDSA', kid: keyid, typ: 'JWT' }, accessClaims(ctx.aliceId), 'EdDSA', issuer.privateKey);
+
+    it("JWT_JWK_URL: a token of the issuer's key authenticates; without it, it is refused", async () => {
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      expect((await me(base.t, theirs())).status).toBe(401);
+    });
+
+    it('JWT_JWK_CACHE_LIFETIME=1s: a known key is fetched again once the second has passed', async () => {
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      const before = fetches;
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      expect(fetches).toBe(before);
+      await sleep(1100);
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      expect(fetches).toBe(before + 1);
+    });
+
+    it('JWT_JWK_REFETCH_INTERVAL=1h: unknown kids set off no fetch while the keys are fresh', async () => {
+      expect((await me(ctx.short, theirs())).status).toBe(200);
+      const before = fetches;
+      for (let i = 0; i < 3; i++) expect((await me(ctx.short, theirs(`unknown-${i}`))).status).toBe(401);
+      expect(fetches).toBe(before);
+    });
+
+    it('JWT_JWK_TIMEOUT: a JWKS answering in 2 s is refused at 1 s and waited for at 4 s', async () => {
+      delay = 2000;
+      await sleep(1100);
+      const started = Date.now();
+      const res = await me(ctx.short, theirs());
+      expect([res.status, Date.now() - started < 1900]).toEqual([401, true]);
+      expect((await me(ctx.patient, theirs())).status).toBe(200);
+      delay = 0;
+    });
+  });
+
   describe('JWT_AUDIENCE and JWT_ISSUER', () => {
     covers('JWT_AUDIENCE', 'JWT_ISSUER');
     const AUD = 'my-api';
     const ISS = 'https://auth.example';
     const app = appWith({ JWT_AUDIENCE: AUD, JWT_ISSUER: ISS });
 
-    it('by default tokens carry neither, and neither is checked', async () => {
+    it('by default tokens carry neither, and a token that carries either is refused (it was made for someone else)', async () => {
       const { access, refresh: r } = await pair(base.t);
-      expect(Object.keys(decode(access).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id']);
-      expect(Object.keys(decode(r).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id']);
-      expect((await me(base.t, signed(accessClaims(base.aliceId, { aud: 'someone-else', iss: 'nobody' })))).status).toBe(200);
+      expect(Object.keys(decode(access).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
+      expect(Object.keys(decode(r).payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
+      for (const claims of [{ aud: 'someone-else' }, { iss: 'nobody' }]) {
+        const res = await me(base.t, signed(accessClaims(base.aliceId, claims)));
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual(notValidForAny([ACCESS, 'Token is invalid']));
+      }
     });
 
     it('tokens carry aud and iss, on obtain and on refresh, and work', async () => {
@@ -546,7 +675,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
       const res = await me(app.t, access);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: app.aliceId, username: 'alice' });
-      const [row] = await sql(app.t.databaseUrl, 'SELECT user_id FROM token_blacklist_outstandingtoken WHERE jti = $1', [decode(r).payload.jti]);
+      const [row] = await sql(app.t.databaseUrl, 'SELECT user_id FROM token_session WHERE id = $1', [decode(r).payload.sid]);
       expect(row.user_id).toBe('alice');
       expect((await refresh(app.t, r)).status).toBe(200);
     });
@@ -580,21 +709,22 @@ describe('settings changed from their defaults (in-process apps)', () => {
       const { access, refresh: r } = await pair(app.t);
       const a = decode(access).payload;
       const f = decode(r).payload;
-      expect(Object.keys(f)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid']);
-      expect(Object.keys(a)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid']);
+      expect(Object.keys(f)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'sid']);
+      expect(Object.keys(a)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'sid']);
       expect(f).toMatchObject({ kind: 'refresh', uid: app.aliceId });
       expect(a).toMatchObject({ kind: 'access', uid: app.aliceId });
       expect(f.token_id).toMatch(/^[0-9a-f]{32}$/);
       expect((await me(app.t, access)).status).toBe(200);
     });
 
-    it('the blacklist follows the renamed jti claim: rotation refuses the replayed token', async () => {
+    it('the session follows the renamed claims: rotation records token_id and uid, and refuses a replay two generations back', async () => {
       const { refresh: r } = await pair(app.t);
-      const rows = await sql(app.t.databaseUrl, 'SELECT user_id FROM token_blacklist_outstandingtoken WHERE jti = $1', [decode(r).payload.token_id]);
-      expect(rows).toEqual([{ user_id: String(app.aliceId) }]);
+      const rows = await sql(app.t.databaseUrl, 'SELECT user_id, live_jti FROM token_session WHERE id = $1', [decode(r).payload.sid]);
+      expect(rows).toEqual([{ user_id: String(app.aliceId), live_jti: decode(r).payload.token_id }]);
       const res = await refresh(app.t, r);
       expect(res.status).toBe(200);
-      expect(Object.keys(decode(res.body.refresh).payload)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid']);
+      expect(Object.keys(decode(res.body.refresh).payload)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'sid']);
+      expect((await refresh(app.t, res.body.refresh)).status).toBe(200);
       const again = await refresh(app.t, r);
       expect(again.status).toBe(401);
       expect(again.body).toEqual(BLACKLISTED);
@@ -628,7 +758,7 @@ describe('settings changed from their defaults (in-process apps)', () => {
     it('JWT_SLIDING_TOKEN_REFRESH_EXP_CLAIM: sliding tokens carry refresh_until and are refreshed by it', async () => {
       const token = await sliding(app.t);
       const payload = decode(token).payload as Record<string, number>;
-      expect(Object.keys(payload)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'refresh_until']);
+      expect(Object.keys(payload)).toEqual(['kind', 'exp', 'iat', 'token_id', 'uid', 'sid', 'refresh_until']);
       expect(payload.refresh_until - payload.iat).toBe(86400);
       const res = await app.t.http().post('/api/token/sliding/refresh/').send({ token });
       expect(res.status).toBe(200);
@@ -684,18 +814,45 @@ describe('settings changed from their defaults (in-process apps)', () => {
     });
   });
 
+  describe('JWT_SESSION_LIFETIME', () => {
+    covers('JWT_SESSION_LIFETIME');
+    const app = appWith({ JWT_SESSION_LIFETIME: '4s' });
+
+    it('by default 30 days: the first tokens keep their own lifetimes', async () => {
+      const { access, refresh: r } = await pair(base.t);
+      expect(lifetime(access)).toBe(15 * 60);
+      expect(lifetime(r)).toBe(7 * 86400);
+    });
+
+    it('4s: caps every token of the session at its end, across rotations, and the session ends then', async () => {
+      const { access, refresh: r0 } = await pair(app.t);
+      const iat = decode(r0).payload.iat as number;
+      expect(decode(r0).payload.exp).toBe(iat + 4);
+      expect(decode(access).payload.exp).toBe(iat + 4);
+      await sleep(1100);
+      const rotated = await refresh(app.t, r0);
+      expect(rotated.status).toBe(200);
+      expect(decode(rotated.body.refresh).payload.exp).toBe(iat + 4);
+      expect(decode(rotated.body.access).payload.exp).toBe(iat + 4);
+      await sleep((iat + 4) * 1000 - Date.now() + 300);
+      const late = await refresh(app.t, rotated.body.refresh);
+      expect(late.status).toBe(401);
+      expect(late.body).toEqual({ detail: 'Token is expired', code: 'token_not_valid' });
+    });
+  });
+
   describe('JWT_REFRESH_TOKEN_REUSE_GRACE', () => {
     covers('JWT_REFRESH_TOKEN_REUSE_GRACE');
     const app = appWith({ JWT_REFRESH_TOKEN_REUSE_GRACE: '0s' });
     const twoSeconds = appWith({ JWT_REFRESH_TOKEN_REUSE_GRACE: '2s' });
 
-    it('by default (30 s), an immediate replay is refused but its successor still works', async () => {
+    it('by default (30 s), an immediate replay of the parent gets the same pair, and its successor still works', async () => {
       const { refresh: r0 } = await pair(base.t);
-      const r1 = (await refresh(base.t, r0)).body.refresh;
+      const first = (await refresh(base.t, r0)).body;
       const replay = await refresh(base.t, r0);
-      expect(replay.status).toBe(401);
-      expect(replay.body).toEqual(BLACKLISTED);
-      const next = await refresh(base.t, r1);
+      expect(replay.status).toBe(200);
+      expect(replay.body).toEqual(first);
+      const next = await refresh(base.t, first.refresh);
       expect(next.status).toBe(200);
       expect(Object.keys(next.body)).toEqual(['access', 'refresh']);
     });
@@ -716,10 +873,11 @@ describe('settings changed from their defaults (in-process apps)', () => {
       expect(verified.body).toEqual({ non_field_errors: ['Token is blacklisted'] });
     });
 
-    it('2s: a replay within the grace leaves the successor alone; one after it revokes the session', async () => {
+    it('2s: a retry of the parent within the grace gets the same pair; one after it revokes the session', async () => {
       const { refresh: r0 } = await pair(twoSeconds.t);
-      const r1 = (await refresh(twoSeconds.t, r0)).body.refresh;
-      expect((await refresh(twoSeconds.t, r0)).body).toEqual(BLACKLISTED);
+      const first = (await refresh(twoSeconds.t, r0)).body;
+      expect((await refresh(twoSeconds.t, r0)).body).toEqual(first);
+      const r1 = first.refresh;
       const r2 = (await refresh(twoSeconds.t, r1)).body.refresh;
       expect(typeof r2).toBe('string');
       await sleep(2500);
@@ -811,6 +969,106 @@ describe('settings changed from their defaults (in-process apps)', () => {
       expect(Object.keys(res.body)).toEqual(['token']);
       // Sliding tokens are not bearer tokens unless JWT_AUTH_TOKEN_CLASSES says so.
       expect((await me(app.t, token)).status).toBe(401);
+    });
+  });
+
+  describe('JWT_AUTH_COOKIE, JWT_AUTH_REFRESH_COOKIE, CSRF_COOKIE_NAME, CSRF_HEADER_NAME, CSRF_TRUSTED_ORIGINS', () => {
+    covers('JWT_AUTH_COOKIE', 'JWT_AUTH_REFRESH_COOKIE', 'CSRF_COOKIE_NAME', 'CSRF_HEADER_NAME', 'CSRF_TRUSTED_ORIGINS');
+    const app = appWith({
+      JWT_AUTH_COOKIE: 'jwt',
+      JWT_AUTH_REFRESH_COOKIE: 'jwt-refresh',
+      CSRF_COOKIE_NAME: 'XSRF-TOKEN',
+      CSRF_HEADER_NAME: 'X-XSRF-TOKEN',
+      CSRF_TRUSTED_ORIGINS: 'https://app.example.com',
+    });
+
+    it('by default a login sets no cookie and answers both tokens', async () => {
+      const res = await base.t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+      expect([Object.keys(res.body), res.headers['set-cookie']]).toEqual([['refresh', 'access'], undefined]);
+    });
+
+    it('named: a login sets the cookies under those names, and the access cookie authenticates', async () => {
+      const jar = await cookieLogin(app.t);
+      expect(Object.keys(jar)).toEqual(['jwt', 'jwt-refresh', 'XSRF-TOKEN']);
+      const res = await app.t.http().get('/api/me/').set('Cookie', `jwt=${jar.jwt}`);
+      expect([res.status, res.body.id]).toEqual([200, app.aliceId]);
+    });
+
+    it('named: refresh reads jwt-refresh, and wants the token from XSRF-TOKEN in X-XSRF-TOKEN', async () => {
+      const jar = await cookieLogin(app.t);
+      const cookie = `jwt-refresh=${jar['jwt-refresh']}; XSRF-TOKEN=${jar['XSRF-TOKEN']}`;
+      const django = await app.t.http().post('/api/token/refresh/').set('Cookie', cookie).set('X-CSRFToken', jar['XSRF-TOKEN']);
+      expect([django.status, django.body]).toEqual([403, { detail: 'CSRF Failed: CSRF token missing.' }]);
+      const res = await app.t.http().post('/api/token/refresh/').set('Cookie', cookie).set('X-XSRF-TOKEN', jar['XSRF-TOKEN']).set('Origin', 'https://app.example.com');
+      expect([res.status, Object.keys(res.body)]).toEqual([200, ['access']]);
+      const evil = await app.t.http().post('/api/token/refresh/').set('Cookie', cookie).set('X-XSRF-TOKEN', jar['XSRF-TOKEN']).set('Origin', 'https://evil.example');
+      expect([evil.status, evil.body]).toEqual([403, { detail: 'CSRF Failed: Origin checking failed - https://evil.example does not match any trusted origins.' }]);
+    });
+  });
+
+  describe('JWT_AUTH_REFRESH_COOKIE_PATH, JWT_AUTH_SECURE, JWT_AUTH_HTTPONLY, JWT_AUTH_SAMESITE, JWT_AUTH_COOKIE_DOMAIN', () => {
+    covers('JWT_AUTH_REFRESH_COOKIE_PATH', 'JWT_AUTH_SECURE', 'JWT_AUTH_HTTPONLY', 'JWT_AUTH_SAMESITE', 'JWT_AUTH_COOKIE_DOMAIN');
+    const defaults = appWith({ JWT_AUTH_COOKIE: 'access', JWT_AUTH_REFRESH_COOKIE: 'refresh' });
+    const changed = appWith({
+      JWT_AUTH_COOKIE: '__Secure-access',
+      JWT_AUTH_REFRESH_COOKIE: 'refresh',
+      JWT_AUTH_REFRESH_COOKIE_PATH: '/auth',
+      JWT_AUTH_SECURE: 'true',
+      JWT_AUTH_HTTPONLY: 'false',
+      JWT_AUTH_SAMESITE: 'Strict',
+      JWT_AUTH_COOKIE_DOMAIN: '.example.com',
+    });
+    const hostPrefixed = appWith({ JWT_AUTH_COOKIE: '__Host-access' });
+
+    it('by default: the refresh cookie on the token routes, HttpOnly, Lax, no Secure, no Domain; the refresh token out of the body', async () => {
+      const res = await defaults.t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+      expect(Object.keys(res.body)).toEqual(['access']);
+      expect(attributesOf(res)).toEqual({
+        access: 'Max-Age=900; Path=/; HttpOnly; SameSite=Lax',
+        refresh: 'Max-Age=604800; Path=/api/token; HttpOnly; SameSite=Lax',
+        csrftoken: 'Max-Age=31449600; Path=/; SameSite=Lax',
+      });
+    });
+
+    it('changed: Path=/auth, Secure, no HttpOnly, Strict, Domain; the refresh token also in the body', async () => {
+      const res = await changed.t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+      expect(Object.keys(res.body)).toEqual(['refresh', 'access']);
+      expect(attributesOf(res)).toEqual({
+        '__Secure-access': 'Max-Age=900; Path=/; Domain=.example.com; Secure; SameSite=Strict',
+        refresh: 'Max-Age=604800; Path=/auth; Domain=.example.com; Secure; SameSite=Strict',
+        csrftoken: 'Max-Age=31449600; Path=/; Domain=.example.com; Secure; SameSite=Strict',
+      });
+    });
+
+    it('a __Host- name gets Secure and Path=/ without Domain, and works', async () => {
+      const res = await hostPrefixed.t.http().post('/api/token/').send({ username: 'alice', password: PASSWORD });
+      expect(attributesOf(res)['__Host-access']).toBe('Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax');
+      const me = await hostPrefixed.t.http().get('/api/me/').set('Cookie', `__Host-access=${res.body.access}`);
+      expect(me.status).toBe(200);
+    });
+  });
+
+  describe('CORS_ALLOWED_ORIGINS, CORS_ALLOW_CREDENTIALS', () => {
+    covers('CORS_ALLOWED_ORIGINS', 'CORS_ALLOW_CREDENTIALS');
+    const origins = appWith({ CORS_ALLOWED_ORIGINS: 'https://app.example.com,http://127.0.0.1:5173' });
+    const credentials = appWith({ CORS_ALLOWED_ORIGINS: 'https://app.example.com', CORS_ALLOW_CREDENTIALS: 'true' });
+    const health = (t: TestApp, origin: string) => t.http().get('/api/health/').set('Origin', origin);
+
+    it('by default no origin may read an answer', async () => {
+      expect((await health(base.t, 'https://app.example.com')).headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('listed origins may, others not; without CORS_ALLOW_CREDENTIALS not with cookies', async () => {
+      for (const origin of ['https://app.example.com', 'http://127.0.0.1:5173']) {
+        const res = await health(origins.t, origin);
+        expect([res.headers['access-control-allow-origin'], res.headers['access-control-allow-credentials']]).toEqual([origin, undefined]);
+      }
+      expect((await health(origins.t, 'https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('CORS_ALLOW_CREDENTIALS=true: with cookies too', async () => {
+      const res = await health(credentials.t, 'https://app.example.com');
+      expect(res.headers['access-control-allow-credentials']).toBe('true');
     });
   });
 

@@ -1,6 +1,8 @@
+import { createSecretKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jwkThumbprint } from '@nest-simplejwt/auth';
 import { dropDatabases, sql } from './support/database.js';
-import { createUser, decode, startApp, type TestApp } from './support/test-app.js';
+import { createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 
 const NO_ACCOUNT = { detail: 'No active account found with the given credentials' };
 
@@ -29,9 +31,13 @@ describe('POST /api/token/ (obtain a pair)', () => {
     expect(Object.keys(res.body)).toEqual(['refresh', 'access']);
     const refresh = decode(res.body.refresh);
     const access = decode(res.body.access);
-    expect(refresh.header).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(access.header).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(Object.keys(refresh.payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id']);
+    // kid: the RFC 7638 thumbprint of the key (here an HMAC secret's JWK).
+    const kid = jwkThumbprint(createSecretKey(Buffer.from(SIGNING_KEY)));
+    expect(refresh.header).toEqual({ alg: 'HS256', kid, typ: 'JWT' });
+    expect(access.header).toEqual({ alg: 'HS256', kid, typ: 'JWT' });
+    expect(Object.keys(refresh.payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
+    expect(Object.keys(access.payload)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid']);
+    expect(access.payload.sid).toBe(refresh.payload.sid);
     expect(refresh.payload).toMatchObject({ token_type: 'refresh', user_id: aliceId });
     expect(access.payload).toMatchObject({ token_type: 'access', user_id: aliceId });
     expect(refresh.payload.jti).toMatch(/^[0-9a-f]{32}$/);
@@ -43,15 +49,28 @@ describe('POST /api/token/ (obtain a pair)', () => {
     expect(access.payload.exp).toBe((access.payload.iat as number) + 15 * 60);
   });
 
-  it('records the refresh token as outstanding, by jti and never as a string', async () => {
-    const res = await obtain({ username: 'alice', password: ' spaced pass ' });
-    const { jti, exp } = decode(res.body.refresh).payload;
-    const rows = await sql(t.databaseUrl, 'SELECT * FROM token_blacklist_outstandingtoken WHERE jti = $1', [jti]);
+  it('starts a session: its row holds the tokens by jti and times, never as strings', async () => {
+    const res = await obtain({ username: 'alice', password: ' spaced pass ' }).set('User-Agent', 'spec-browser/2.0');
+    const refresh = decode(res.body.refresh).payload;
+    const access = decode(res.body.access).payload;
+    const rows = await sql(t.databaseUrl, 'SELECT * FROM token_session WHERE id = $1', [refresh.sid]);
     expect(rows).toHaveLength(1);
-    expect(rows[0].user_id).toBe(String(aliceId));
-    expect(rows[0].session_id).toBe(jti);
-    expect(new Date(rows[0].expires_at).getTime()).toBe((exp as number) * 1000);
-    expect(JSON.stringify(rows[0])).not.toContain(res.body.refresh.split('.')[2]);
+    const row = rows[0];
+    expect(row).toMatchObject({
+      user_id: String(aliceId),
+      user_agent: 'spec-browser/2.0',
+      ip_address: '127.0.0.1',
+      live_jti: refresh.jti,
+      live_iat: String(refresh.iat),
+      live_exp: String(refresh.exp),
+      access_jti: access.jti,
+      access_exp: String(access.exp),
+      parent_jti: null,
+      revoked_at: null,
+    });
+    // The absolute end: 30 days (JWT_SESSION_LIFETIME) after the login.
+    expect(new Date(row.expires_at).getTime() / 1000).toBe((refresh.iat as number) + 30 * 86400);
+    for (const token of [res.body.refresh, res.body.access]) expect(JSON.stringify(row)).not.toContain(token.split('.')[2]);
   });
 
   it('accepts a urlencoded form', async () => {

@@ -23,7 +23,7 @@ describe('sliding tokens (JWT_SLIDING_TOKENS=true, JWT_AUTH_TOKEN_CLASSES=Slidin
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(['token']);
     const claims = decode(res.body.token).payload;
-    expect(Object.keys(claims)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'refresh_exp']);
+    expect(Object.keys(claims)).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'sid', 'refresh_exp']);
     expect(claims.token_type).toBe('sliding');
     expect(claims.exp).toBe((claims.iat as number) + 300);
     expect(claims.refresh_exp).toBe((claims.iat as number) + 86400);

@@ -1,6 +1,7 @@
 // The bench's throwaway PostgreSQL: one embedded cluster (the app's own launcher, from dist/),
 // one database per server under test, each migrated and seeded with the same users.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 
 const run = promisify(execFile);
-const OUTSTANDING = 'token_blacklist_outstandingtoken';
-const BLACKLISTED = 'token_blacklist_blacklistedtoken';
+const SESSIONS = 'token_session';
 
 export const username = (i) => 'bench' + String(i).padStart(4, '0');
 
@@ -75,38 +75,35 @@ export async function seedUsers(url, count, passwordHash) {
   await query(url, `SELECT setval(pg_get_serial_sequence('auth_user', 'id'), $1::int)`, [count]);
 }
 
+/** The id and live refresh token of seeded session `i`, as the bench mints its tokens. */
+export const seededSession = (i, users = 1000) => ({ sid: md5(`session${i}`), jti: md5(`live${i}`), userId: (i % users) + 1 });
+
+function md5(text) {
+  return createHash('md5').update(text).digest('hex');
+}
+
 /**
- * `count` outstanding tokens of `users` users, in sessions of four of which the first three
- * are blacklisted (what rotation leaves behind), then ANALYZE. Answers the highest id.
+ * Sessions 0..count-1 (session i of user (i % users) + 1, its live refresh token seededSession(i)),
+ * each having rotated once, then ANALYZE. Answers the count.
  */
-export async function fillOutstanding(url, count, users) {
+export async function seedSessions(url, count, users) {
   await query(
     url,
-    `INSERT INTO ${OUTSTANDING} (jti, user_id, created_at, expires_at, session_id)
-     SELECT md5('seed' || i), ((i % $2::int) + 1)::text, now() - interval '1 day', now() + interval '6 days',
-            md5('session' || (i / 4))
-     FROM generate_series(1, $1::int) i`,
+    `INSERT INTO ${SESSIONS} (id, user_id, created_at, last_used_at, expires_at, user_agent, ip_address,
+                              live_jti, live_iat, live_exp, access_jti, access_exp, parent_jti, parent_rotated_at)
+     SELECT md5('session' || i), ((i % $2::int) + 1)::text, now() - interval '1 day', now(), now() + interval '29 days',
+            'bench', '127.0.0.1', md5('live' || i), floor(extract(epoch FROM now())), floor(extract(epoch FROM now() + interval '7 days')),
+            md5('access' || i), floor(extract(epoch FROM now() + interval '15 minutes')), md5('parent' || i), now() - interval '1 hour'
+     FROM generate_series(0, $1::int - 1) i
+     ON CONFLICT (id) DO NOTHING`,
     [count, users],
   );
-  await query(
-    url,
-    `INSERT INTO ${BLACKLISTED} (token_id, blacklisted_at)
-     SELECT id, now() - interval '1 day' FROM ${OUTSTANDING} WHERE id % 4 <> 0`,
-  );
-  await query(url, `VACUUM ANALYZE ${OUTSTANDING}`);
-  await query(url, `VACUUM ANALYZE ${BLACKLISTED}`);
-  const { rows } = await query(url, `SELECT coalesce(max(id), 0)::bigint AS max, count(*)::int AS count FROM ${OUTSTANDING}`);
-  return { maxId: Number(rows[0].max), count: rows[0].count };
+  await query(url, `VACUUM ANALYZE ${SESSIONS}`);
+  const { rows } = await query(url, `SELECT count(*)::int AS count FROM ${SESSIONS}`);
+  return rows[0].count;
 }
 
-/** Deletes the tokens recorded after `maxId` (their blacklist rows go with them), then VACUUM. */
-export async function trimOutstanding(url, maxId) {
-  await query(url, `DELETE FROM ${OUTSTANDING} WHERE id > $1`, [maxId]);
-  await query(url, `VACUUM ${OUTSTANDING}`);
-  await query(url, `VACUUM ${BLACKLISTED}`);
-}
-
-export async function countOutstanding(url) {
-  const { rows } = await query(url, `SELECT count(*)::int AS n FROM ${OUTSTANDING}`);
-  return rows[0].n;
+/** VACUUM after a round of rotations (each leaves a dead row version behind): every round starts alike. */
+export async function vacuumSessions(url) {
+  await query(url, `VACUUM ${SESSIONS}`);
 }

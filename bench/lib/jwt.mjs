@@ -37,13 +37,17 @@ export function hs256(secret) {
     if (typeof payload.exp !== 'number' || payload.exp <= now) return null;
     if (payload.token_type !== type) return null;
     if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 255) return null;
+    if (typeof payload.sid !== 'string') return null;
     return payload;
   }
 
-  /** A token as SimpleJWT mints it: token_type, exp, iat, jti, then the user id claim. */
-  function mint(type, userId, lifetime, now = Math.floor(Date.now() / 1000)) {
-    const jti = newJti();
+  /**
+   * A token as SimpleJWT mints it: token_type, exp, iat, jti, then the user id claim, and the
+   * session id (`sid`) when one is given; `jti` may be given too (a seeded session's live token).
+   */
+  function mint(type, userId, lifetime, { now = Math.floor(Date.now() / 1000), sid, jti = newJti() } = {}) {
     const payload = { token_type: type, exp: now + lifetime, iat: now, jti, user_id: userId };
+    if (sid !== undefined) payload.sid = sid;
     return { token: sign(payload), jti, iat: now, exp: payload.exp, payload };
   }
 

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { PermissionClass, SimpleJwtSettings } from '@nest-simplejwt/auth';
+import { resolveCookieSettings, SettingsError, type CookieSettings, type PermissionClass, type SimpleJwtSettings } from '@nest-simplejwt/auth';
 import { ConfigError, SettingProblem } from './config-error.js';
 import { SETTINGS, type SettingName, type SettingValue } from './settings.js';
 
@@ -31,6 +31,10 @@ export interface AppConfig {
   readonly defaultPermissionClasses: PermissionClass[];
   readonly tokenPath: string;
   readonly slidingTokens: boolean;
+  /** Cookie mode and CSRF: dj-rest-auth's and Django's settings under their own names. */
+  readonly cookies: CookieSettings;
+  /** django-cors-headers' settings; no origins: no CORS. */
+  readonly cors: { readonly allowedOrigins: string[]; readonly allowCredentials: boolean };
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -79,6 +83,13 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
       ALGORITHM: read('JWT_ALGORITHM'),
       SIGNING_KEY: read('JWT_SIGNING_KEY'),
       VERIFYING_KEY: read('JWT_VERIFYING_KEY'),
+      EXTRA_VERIFYING_KEYS: read('JWT_EXTRA_VERIFYING_KEYS'),
+      KEY_ID: read('JWT_KEY_ID'),
+      JWKS_MAX_AGE: read('JWT_JWKS_MAX_AGE'),
+      JWK_URL: read('JWT_JWK_URL'),
+      JWK_CACHE_LIFETIME: read('JWT_JWK_CACHE_LIFETIME'),
+      JWK_REFETCH_INTERVAL: read('JWT_JWK_REFETCH_INTERVAL'),
+      JWK_TIMEOUT: read('JWT_JWK_TIMEOUT'),
       AUDIENCE: read('JWT_AUDIENCE'),
       ISSUER: read('JWT_ISSUER'),
       LEEWAY: read('JWT_LEEWAY'),
@@ -94,13 +105,37 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
       SLIDING_TOKEN_LIFETIME: read('JWT_SLIDING_TOKEN_LIFETIME'),
       SLIDING_TOKEN_REFRESH_LIFETIME: read('JWT_SLIDING_TOKEN_REFRESH_LIFETIME'),
       REFRESH_TOKEN_REUSE_GRACE: read('JWT_REFRESH_TOKEN_REUSE_GRACE'),
+      SESSION_LIFETIME: read('JWT_SESSION_LIFETIME'),
       DEFAULT_THROTTLE_RATES: read('THROTTLE_RATES'),
       NUM_PROXIES: read('NUM_PROXIES'),
     },
     defaultPermissionClasses: read('DEFAULT_PERMISSION_CLASSES'),
     tokenPath: trimSlashes(read('JWT_TOKEN_PATH')),
     slidingTokens: read('JWT_SLIDING_TOKENS'),
+    cookies: {
+      JWT_AUTH_COOKIE: read('JWT_AUTH_COOKIE'),
+      JWT_AUTH_REFRESH_COOKIE: read('JWT_AUTH_REFRESH_COOKIE'),
+      JWT_AUTH_REFRESH_COOKIE_PATH: read('JWT_AUTH_REFRESH_COOKIE_PATH'),
+      JWT_AUTH_SECURE: read('JWT_AUTH_SECURE'),
+      JWT_AUTH_HTTPONLY: read('JWT_AUTH_HTTPONLY'),
+      JWT_AUTH_SAMESITE: read('JWT_AUTH_SAMESITE'),
+      JWT_AUTH_COOKIE_DOMAIN: read('JWT_AUTH_COOKIE_DOMAIN'),
+      CSRF_COOKIE_NAME: read('CSRF_COOKIE_NAME'),
+      CSRF_HEADER_NAME: read('CSRF_HEADER_NAME'),
+      CSRF_TRUSTED_ORIGINS: read('CSRF_TRUSTED_ORIGINS'),
+    },
+    cors: { allowedOrigins: read('CORS_ALLOWED_ORIGINS'), allowCredentials: read('CORS_ALLOW_CREDENTIALS') },
   };
+  if (problems.length === 0) {
+    // The combinations the AuthModule would refuse at start (SameSite=None without Secure, a
+    // __Host- cookie with a Domain...), named now: the variables carry the settings' own names.
+    try {
+      resolveCookieSettings(config.cookies);
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      problems.push(error.message);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -6,6 +6,7 @@ import {
   parseDuration,
   rateTable,
   SettingsError,
+  trustedOrigin,
   type PermissionClass,
 } from '@nest-simplejwt/auth';
 import { SettingProblem } from './config-error.js';
@@ -107,3 +108,23 @@ export const rates: Parser<Record<string, string>> = (raw) => {
     throw new SettingProblem((error as Error).message);
   }
 };
+
+/**
+ * Comma-separated origins (`https://app.example.com`, `http://127.0.0.1:5173`); with `wildcards`
+ * also Django's `https://*.example.com` for every subdomain.
+ */
+export function origins(wildcards: boolean): Parser<string[]> {
+  return (raw) =>
+    list(raw).map((given) => {
+      const origin = given.replace(/\/+$/, '');
+      const example = wildcards ? 'https://app.example.com or https://*.example.com' : 'https://app.example.com';
+      let parsed;
+      try {
+        parsed = trustedOrigin(origin);
+      } catch {
+        throw new SettingProblem(`expected comma-separated scheme://host[:port] origins (e.g. ${example}), got ${JSON.stringify(given)}`);
+      }
+      if (parsed.wildcard && !wildcards) throw new SettingProblem(`expected exact origins, without *, got ${JSON.stringify(origin)}`);
+      return origin;
+    });
+}

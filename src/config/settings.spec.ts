@@ -116,8 +116,8 @@ describe('loadConfig: bad values', () => {
     ['a negative port', { PORT: '-1' }, 'PORT: expected a whole number from 0 to 65535, got "-1"'],
     ['a fractional port', { PORT: '80.5' }, 'PORT: expected a whole number from 0 to 65535, got "80.5"'],
     ['a pool of none', { DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE: expected a whole number from 1 to 1000, got "0"'],
-    ['an unknown algorithm', { JWT_ALGORITHM: 'none' }, 'JWT_ALGORITHM: expected one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, got "none"'],
-    ['an algorithm in the wrong case', { JWT_ALGORITHM: 'hs256' }, 'JWT_ALGORITHM: expected one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, got "hs256"'],
+    ['an unknown algorithm', { JWT_ALGORITHM: 'none' }, 'JWT_ALGORITHM: expected one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, got "none"'],
+    ['an algorithm in the wrong case', { JWT_ALGORITHM: 'hs256' }, 'JWT_ALGORITHM: expected one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, got "hs256"'],
     ['an unknown token class', { JWT_AUTH_TOKEN_CLASSES: 'AccessToken,RefreshToken' }, 'JWT_AUTH_TOKEN_CLASSES: expected a comma-separated list of AccessToken, SlidingToken, got "AccessToken,RefreshToken"'],
     ['no token class', { JWT_AUTH_TOKEN_CLASSES: ',' }, 'JWT_AUTH_TOKEN_CLASSES: expected a comma-separated list of AccessToken, SlidingToken, got ","'],
     ['an unknown authentication class', { JWT_AUTHENTICATION_CLASS: 'SessionAuthentication' }, 'JWT_AUTHENTICATION_CLASS: expected one of JWTAuthentication, JWTStatelessUserAuthentication, got "SessionAuthentication"'],
@@ -136,6 +136,13 @@ describe('loadConfig: bad values', () => {
     ['a shutdown timeout that is no duration', { SHUTDOWN_TIMEOUT: 'soon' }, 'SHUTDOWN_TIMEOUT: expected seconds or a duration such as 90s, 15m, 12h or 7d, got "soon"'],
     ['a throttle store that is no URL', { THROTTLE_STORE: 'redis' }, 'THROTTLE_STORE: expected memory or a redis:// (or rediss://) URL'],
     ['a throttle store of another kind', { THROTTLE_STORE: 'memcached://127.0.0.1:11211' }, 'THROTTLE_STORE: expected memory or a redis:// (or rediss://) URL'],
+    ['a CORS origin without a scheme', { CORS_ALLOWED_ORIGINS: 'app.example.com' }, 'CORS_ALLOWED_ORIGINS: expected comma-separated scheme://host[:port] origins (e.g. https://app.example.com), got "app.example.com"'],
+    ['a CORS origin with a wildcard', { CORS_ALLOWED_ORIGINS: 'https://*.example.com' }, 'CORS_ALLOWED_ORIGINS: expected exact origins, without *, got "https://*.example.com"'],
+    ['a trusted origin with a path', { CSRF_TRUSTED_ORIGINS: 'https://app.example.com/login' }, 'CSRF_TRUSTED_ORIGINS: expected comma-separated scheme://host[:port] origins (e.g. https://app.example.com or https://*.example.com), got "https://app.example.com/login"'],
+    ['an unknown SameSite', { JWT_AUTH_SAMESITE: 'lax' }, 'JWT_AUTH_SAMESITE: expected one of Lax, Strict, None, got "lax"'],
+    ['SameSite=None without Secure', { JWT_AUTH_COOKIE: 'access', JWT_AUTH_SAMESITE: 'None' }, 'JWT_AUTH_SAMESITE: None needs JWT_AUTH_SECURE=true (browsers drop SameSite=None cookies without Secure)'],
+    ['a __Host- cookie with a Domain', { JWT_AUTH_COOKIE: '__Host-access', JWT_AUTH_COOKIE_DOMAIN: 'example.com' }, 'JWT_AUTH_COOKIE_DOMAIN: a __Host- cookie (JWT_AUTH_COOKIE) may not have a Domain'],
+    ['a cookie name with a semicolon', { JWT_AUTH_REFRESH_COOKIE: 'a;b' }, 'JWT_AUTH_REFRESH_COOKIE: not a cookie name: "a;b"'],
   ])('turns %s into a ConfigError naming the variable', (_case, env, problem) => {
     expect(() => loadConfig(env, CWD)).toThrow(ConfigError);
     expect(problemsOf(env)).toEqual([problem]);
@@ -190,6 +197,13 @@ describe('loadConfig: defaults and forms', () => {
         ALGORITHM: 'HS256',
         SIGNING_KEY: '',
         VERIFYING_KEY: '',
+        EXTRA_VERIFYING_KEYS: '',
+        KEY_ID: '',
+        JWKS_MAX_AGE: 900,
+        JWK_URL: '',
+        JWK_CACHE_LIFETIME: 600,
+        JWK_REFETCH_INTERVAL: 30,
+        JWK_TIMEOUT: 5,
         AUDIENCE: '',
         ISSUER: '',
         LEEWAY: 0,
@@ -205,13 +219,33 @@ describe('loadConfig: defaults and forms', () => {
         SLIDING_TOKEN_LIFETIME: 300,
         SLIDING_TOKEN_REFRESH_LIFETIME: 86400,
         REFRESH_TOKEN_REUSE_GRACE: 30,
+        SESSION_LIFETIME: 2592000,
         DEFAULT_THROTTLE_RATES: { anon: '100/minute', user: '1000/minute', token: '20/minute' },
         NUM_PROXIES: 0,
       },
       defaultPermissionClasses: [IsAuthenticated],
       tokenPath: 'api/token',
       slidingTokens: false,
+      cookies: {
+        JWT_AUTH_COOKIE: '',
+        JWT_AUTH_REFRESH_COOKIE: '',
+        JWT_AUTH_REFRESH_COOKIE_PATH: '',
+        JWT_AUTH_SECURE: false,
+        JWT_AUTH_HTTPONLY: true,
+        JWT_AUTH_SAMESITE: 'Lax',
+        JWT_AUTH_COOKIE_DOMAIN: '',
+        CSRF_COOKIE_NAME: 'csrftoken',
+        CSRF_HEADER_NAME: 'HTTP_X_CSRFTOKEN',
+        CSRF_TRUSTED_ORIGINS: [],
+      },
+      cors: { allowedOrigins: [], allowCredentials: false },
     });
+  });
+
+  it('reads origin lists, trailing slashes dropped', () => {
+    const config = loadConfig({ CORS_ALLOWED_ORIGINS: 'https://app.example.com/, http://127.0.0.1:5173', CSRF_TRUSTED_ORIGINS: 'https://*.example.com' }, CWD);
+    expect(config.cors.allowedOrigins).toEqual(['https://app.example.com', 'http://127.0.0.1:5173']);
+    expect(config.cookies.CSRF_TRUSTED_ORIGINS).toEqual(['https://*.example.com']);
   });
 
   it.each<[string, Environment, boolean]>([

@@ -1,6 +1,6 @@
-import { ALGORITHMS, AUTHENTICATION_CLASSES, DEFAULT_POOL_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, TOKEN_CLASSES } from '@nest-simplejwt/auth';
+import { ALGORITHMS, AUTHENTICATION_CLASSES, DEFAULT_POOL_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, SAME_SITE_VALUES, TOKEN_CLASSES } from '@nest-simplejwt/auth';
 import { USER_ID_FIELDS } from '../users/users.service.js';
-import { bool, bytes, duration, integer, list, oneOf, permissionClasses, rates, someOf, text, throttleStore, type Parser } from './parsers.js';
+import { bool, bytes, duration, integer, list, oneOf, origins, permissionClasses, rates, someOf, text, throttleStore, type Parser } from './parsers.js';
 
 export interface Setting<T = unknown> {
   /** The environment variable. */
@@ -35,6 +35,11 @@ export const SETTINGS = {
   NUM_PROXIES: setting('NUM_PROXIES', '0', 'Proxies in front that append to X-Forwarded-For; 0 throttles by the socket address', integer(0, 100)),
   SHUTDOWN_TIMEOUT: setting('SHUTDOWN_TIMEOUT', '10s', 'On SIGTERM/SIGINT, how long in-flight requests may take to finish; past it they are cut and the exit code is 1', duration),
   OPENAPI_PATH: setting('OPENAPI_PATH', 'api/docs', 'Where the OpenAPI explorer is served (its JSON at <path>-json); "off" for none', text),
+  CORS_ALLOWED_ORIGINS: setting('CORS_ALLOWED_ORIGINS', '', "django-cors-headers': comma-separated origins (https://app.example.com) whose scripts may call the API; empty: no CORS", origins(false)),
+  CORS_ALLOW_CREDENTIALS: setting('CORS_ALLOW_CREDENTIALS', 'false', "django-cors-headers': those origins may send cookies (fetch with credentials: 'include'), as cookie mode needs", bool),
+  CSRF_COOKIE_NAME: setting('CSRF_COOKIE_NAME', 'csrftoken', "Django's: the cookie that holds the CSRF token in cookie mode, set at login and readable by scripts", text),
+  CSRF_HEADER_NAME: setting('CSRF_HEADER_NAME', 'HTTP_X_CSRFTOKEN', "Django's: the header that must repeat that token on unsafe cookie-authenticated requests (X-CSRFToken)", text),
+  CSRF_TRUSTED_ORIGINS: setting('CSRF_TRUSTED_ORIGINS', '', "Django's: comma-separated origins (https://app.example.com, https://*.example.com) trusted for unsafe requests besides the API's own", origins(true)),
 
   JWT_ACCESS_TOKEN_LIFETIME: setting('JWT_ACCESS_TOKEN_LIFETIME', '15m', 'How long an access token is valid (seconds, or 90s, 15m, 12h, 7d)', duration),
   JWT_REFRESH_TOKEN_LIFETIME: setting('JWT_REFRESH_TOKEN_LIFETIME', '7d', 'How long a refresh token is valid', duration),
@@ -42,8 +47,15 @@ export const SETTINGS = {
   JWT_BLACKLIST_AFTER_ROTATION: setting('JWT_BLACKLIST_AFTER_ROTATION', 'true', 'With rotation, the refresh token used is blacklisted', bool),
   JWT_UPDATE_LAST_LOGIN: setting('JWT_UPDATE_LAST_LOGIN', 'false', "Obtaining a pair records the time in the user's last_login", bool),
   JWT_ALGORITHM: setting('JWT_ALGORITHM', 'HS256', `Signing algorithm: ${ALGORITHMS.join(', ')}`, oneOf(ALGORITHMS)),
-  JWT_SIGNING_KEY: setting('JWT_SIGNING_KEY', '', 'HMAC secret (32+ bytes) or PEM private key; empty in development: generated and kept in DATA_DIR', text),
-  JWT_VERIFYING_KEY: setting('JWT_VERIFYING_KEY', '', 'PEM public key for RS/PS/ES algorithms (derived from the private key when empty)', text),
+  JWT_SIGNING_KEY: setting('JWT_SIGNING_KEY', '', 'HMAC secret (32+ bytes) or PEM private key, or file:/path to read it from; empty in development: generated and kept in DATA_DIR', text),
+  JWT_VERIFYING_KEY: setting('JWT_VERIFYING_KEY', '', 'PEM public key (or file:/path) for RS/PS/ES/EdDSA (derived from the private key when empty)', text),
+  JWT_EXTRA_VERIFYING_KEYS: setting('JWT_EXTRA_VERIFYING_KEYS', '', 'Previous and standby keys that verify but never sign: PEM public keys one after another, or HMAC secrets separated by commas; file:/path entries (comma-separated) are read from files', text),
+  JWT_KEY_ID: setting('JWT_KEY_ID', '', 'The kid of tokens signed now; empty: the RFC 7638 thumbprint of the key (which follows it into JWT_EXTRA_VERIFYING_KEYS on rotation)', text),
+  JWT_JWKS_MAX_AGE: setting('JWT_JWKS_MAX_AGE', '15m', 'Cache-Control max-age of /.well-known/jwks.json: publish a standby key at least this long before it signs', duration),
+  JWT_JWK_URL: setting('JWT_JWK_URL', '', "Another issuer's JWKS URL whose keys also verify bearer tokens (by kid); empty for none", text),
+  JWT_JWK_CACHE_LIFETIME: setting('JWT_JWK_CACHE_LIFETIME', '10m', 'How long keys fetched from JWT_JWK_URL are used before they are fetched again', duration),
+  JWT_JWK_REFETCH_INTERVAL: setting('JWT_JWK_REFETCH_INTERVAL', '30s', 'A token with a kid the fetched JWKS lacks (or a failed fetch) sets off a new fetch at most this often', duration),
+  JWT_JWK_TIMEOUT: setting('JWT_JWK_TIMEOUT', '5s', 'The longest a fetch of JWT_JWK_URL may take; a token whose key cannot be fetched is refused (401)', duration),
   JWT_AUDIENCE: setting('JWT_AUDIENCE', '', 'The aud claim tokens carry and must carry; none when empty', text),
   JWT_ISSUER: setting('JWT_ISSUER', '', 'The iss claim tokens carry and must carry; none when empty', text),
   JWT_LEEWAY: setting('JWT_LEEWAY', '0', 'Clock skew allowed when checking exp, nbf and iat', duration),
@@ -58,9 +70,17 @@ export const SETTINGS = {
   JWT_SLIDING_TOKEN_REFRESH_EXP_CLAIM: setting('JWT_SLIDING_TOKEN_REFRESH_EXP_CLAIM', 'refresh_exp', 'Claim bounding how long a sliding token can be refreshed', text),
   JWT_SLIDING_TOKEN_LIFETIME: setting('JWT_SLIDING_TOKEN_LIFETIME', '5m', 'How long a sliding token is valid as a bearer token', duration),
   JWT_SLIDING_TOKEN_REFRESH_LIFETIME: setting('JWT_SLIDING_TOKEN_REFRESH_LIFETIME', '1d', 'How long a sliding token can keep being refreshed', duration),
-  JWT_REFRESH_TOKEN_REUSE_GRACE: setting('JWT_REFRESH_TOKEN_REUSE_GRACE', '30s', 'A rotated refresh token replayed after this revokes its whole session (before it: just refused)', duration),
+  JWT_REFRESH_TOKEN_REUSE_GRACE: setting('JWT_REFRESH_TOKEN_REUSE_GRACE', '30s', "Within this, the live refresh token's parent gets the same new pair again (a retry); any other rotated token revokes the session", duration),
+  JWT_SESSION_LIFETIME: setting('JWT_SESSION_LIFETIME', '30d', "A login's absolute lifetime across rotations; shorter than the refresh lifetime, it caps the tokens", duration),
   JWT_TOKEN_PATH: setting('JWT_TOKEN_PATH', 'api/token', 'Where the token endpoints are mounted', text),
   JWT_SLIDING_TOKENS: setting('JWT_SLIDING_TOKENS', 'false', 'Also serve <JWT_TOKEN_PATH>/sliding/ and <JWT_TOKEN_PATH>/sliding/refresh/', bool),
+  JWT_AUTH_COOKIE: setting('JWT_AUTH_COOKIE', '', "Cookie mode (dj-rest-auth's name): the access token's cookie, read when there is no Authorization header; empty: off", text),
+  JWT_AUTH_REFRESH_COOKIE: setting('JWT_AUTH_REFRESH_COOKIE', '', 'The refresh token\'s cookie, read by refresh and logout when the body has none; empty: off', text),
+  JWT_AUTH_REFRESH_COOKIE_PATH: setting('JWT_AUTH_REFRESH_COOKIE_PATH', '', 'The refresh cookie\'s Path; empty: the token routes (/<JWT_TOKEN_PATH>)', text),
+  JWT_AUTH_SECURE: setting('JWT_AUTH_SECURE', 'false', 'Cookies carry Secure (HTTPS only); __Host- and __Secure- names always do', bool),
+  JWT_AUTH_HTTPONLY: setting('JWT_AUTH_HTTPONLY', 'true', 'Token cookies are HttpOnly, and the refresh token stays out of response bodies', bool),
+  JWT_AUTH_SAMESITE: setting('JWT_AUTH_SAMESITE', 'Lax', `The cookies' SameSite: ${SAME_SITE_VALUES.join(', ')} (None needs JWT_AUTH_SECURE=true)`, oneOf(SAME_SITE_VALUES)),
+  JWT_AUTH_COOKIE_DOMAIN: setting('JWT_AUTH_COOKIE_DOMAIN', '', "The cookies' Domain (.example.com shares them with subdomains); empty: this host only", text),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveSettings, SettingsError, type ResolvedSettings } from '@nest-simplejwt/auth';
+import { readKeyMaterial, resolveSettings, SettingsError, type ResolvedSettings } from '@nest-simplejwt/auth';
 import type { AppConfig } from './app-config.js';
 import { ConfigError } from './config-error.js';
 
@@ -18,7 +18,7 @@ export function withSigningKey(config: AppConfig): AppConfig {
   const hmac = config.jwt.ALGORITHM.startsWith('HS');
   if (config.nodeEnv === 'production') {
     if (key === '') throw new ConfigError([`JWT_SIGNING_KEY: required in production (${hint})`]);
-    if (hmac && Buffer.byteLength(key, 'utf8') < MIN_SECRET_BYTES) {
+    if (hmac && Buffer.byteLength(secretOf(key), 'utf8') < MIN_SECRET_BYTES) {
       throw new ConfigError([`JWT_SIGNING_KEY: must be at least ${MIN_SECRET_BYTES} bytes in production (${hint})`]);
     }
   } else if (key === '') {
@@ -28,6 +28,16 @@ export function withSigningKey(config: AppConfig): AppConfig {
   const withKey = { ...config, jwt: { ...config.jwt, SIGNING_KEY: key } };
   checkSettings(withKey);
   return withKey;
+}
+
+/** The secret itself, also when the setting names a file (`file:/path`). */
+function secretOf(key: string): string {
+  try {
+    return readKeyMaterial(key, 'SIGNING_KEY');
+  } catch (error) {
+    if (error instanceof SettingsError) throw new ConfigError([`JWT_${error.message}`]);
+    throw error;
+  }
 }
 
 const hint = `generate one with: node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))"`;

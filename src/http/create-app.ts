@@ -1,12 +1,15 @@
 import type { LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { drfFastifyOptions, routeTable, setupDrfHttp } from '@nest-simplejwt/auth';
+import type { FastifyInstance } from 'fastify';
+import { drfFastifyOptions, headerName, routeTable, setupDrfHttp } from '@nest-simplejwt/auth';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { RequestDrain } from '../lifecycle/request-drain.js';
+import { installCors } from './cors.js';
 import { setupOpenApi } from './openapi.js';
 import { routeLocks, type RouteLocks } from './route-security.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 export interface CreateAppOptions {
   logger?: LoggerService | LogLevel[] | false;
@@ -28,6 +31,11 @@ export async function createApp(
   });
   await setupDrfHttp(app);
   app.get(RequestDrain).install(app.getHttpAdapter().getInstance());
+  await installSecurityHeaders(app);
+  installCors(app.getHttpAdapter().getInstance() as FastifyInstance, {
+    ...config.cors,
+    extraHeaders: [headerName(config.cookies.CSRF_HEADER_NAME), headerName(config.jwt.AUTH_HEADER_NAME)],
+  });
   let locks: RouteLocks = new Map();
   if (config.openApiPath !== null) setupOpenApi(app, config.openApiPath, () => locks);
   await app.init();

@@ -1,9 +1,6 @@
-import { pbkdf2, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { promisify } from 'node:util';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
-
-const pbkdf2Async = promisify(pbkdf2);
+import { djangoVerifier } from './django-hashers.js';
 
 /** OWASP's argon2id parameters: 19 MiB of memory, 2 passes, 1 lane. */
 export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -38,9 +35,10 @@ export const HASHING_CONCURRENCY = Math.max(1, availableParallelism() - 1);
 
 /**
  * Password hashes in Django's formats, so users can move between the two systems: new hashes
- * are `argon2$argon2id$...` (Django's Argon2PasswordHasher reads them); Django's default
- * `pbkdf2_sha256$...` hashes are checked and upgraded on the next login. Hashing runs on
- * libuv's thread pool, never on the event loop, and HASHING_CONCURRENCY at a time.
+ * are `argon2$argon2id$...` (Django's Argon2PasswordHasher reads them); a hash from any of
+ * Django's hashers (pbkdf2_sha256, pbkdf2_sha1, argon2, bcrypt_sha256, bcrypt, scrypt) is
+ * checked as Django checks it and upgraded on the next login. Hashing runs on libuv's thread
+ * pool, never on the event loop, and HASHING_CONCURRENCY at a time.
  */
 export class PasswordHasher {
   private dummy?: Promise<string>;
@@ -51,16 +49,21 @@ export class PasswordHasher {
     return 'argon2' + (await this.slots.run(() => hash(password, { algorithm: Algorithm.Argon2id, ...ARGON2_PARAMS })));
   }
 
+  /**
+   * Never throws: an unusable (`!...`), unknown or malformed hash matches no password, and
+   * costs one dummy hash as in Django's check_password, so timing does not tell it apart.
+   */
   async check(password: string, encoded: string): Promise<boolean> {
-    if (encoded.startsWith('argon2$argon2id$')) {
+    const verifier = djangoVerifier(encoded);
+    if (verifier !== undefined) {
       try {
-        return await this.slots.run(() => verify(encoded.slice('argon2'.length), password));
+        return await this.slots.run(() => verifier(password, encoded));
       } catch {
-        return false;
+        // Django raises on these; a login simply fails.
       }
     }
-    if (encoded.startsWith('pbkdf2_sha256$')) return this.slots.run(() => checkPbkdf2(password, encoded));
-    return false; // Django's unusable passwords ("!...") and unknown formats match nothing.
+    await this.checkDummy(password);
+    return false;
   }
 
   /** Whether a hash should be replaced by a fresh one (other algorithm or parameters). */
@@ -71,15 +74,7 @@ export class PasswordHasher {
   /** Costs what a real check costs, for unknown usernames, so timing reveals nothing. */
   async checkDummy(password: string): Promise<void> {
     this.dummy ??= this.hash('dummy password that matches nothing');
-    await this.check(password, await this.dummy);
+    const dummy = (await this.dummy).slice('argon2'.length);
+    await this.slots.run(() => verify(dummy, password)).catch(() => false);
   }
-}
-
-async function checkPbkdf2(password: string, encoded: string): Promise<boolean> {
-  const [, iterations, salt, expected] = encoded.split('$');
-  const rounds = Number(iterations);
-  if (!Number.isSafeInteger(rounds) || rounds < 1 || rounds > 10_000_000 || !salt || !expected) return false;
-  const wanted = Buffer.from(expected, 'base64');
-  const derived = await pbkdf2Async(password, salt, rounds, wanted.length || 32, 'sha256');
-  return wanted.length === derived.length && timingSafeEqual(wanted, derived);
 }

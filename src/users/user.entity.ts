@@ -7,7 +7,7 @@ export class User {
   @PrimaryGeneratedColumn('identity', { type: 'integer', generatedIdentity: 'BY DEFAULT' })
   id: number;
 
-  /** A Django-format hash: `argon2$argon2id$...` or `pbkdf2_sha256$...`; never the password. */
+  /** A hash in one of Django's formats (`argon2$argon2id$...` when made here); never the password. */
   @Column({ type: 'varchar', length: 128 })
   password: string;
 

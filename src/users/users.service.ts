@@ -2,16 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { QueryFailedError, Repository } from 'typeorm';
-import type { UserStore } from '@nest-simplejwt/auth';
+import type { SqlUserLookup, UserStore } from '@nest-simplejwt/auth';
 import { PasswordHasher } from './password-hasher.js';
+import { validatePassword } from './password-validation.js';
 import { User } from './user.entity.js';
 
 /** Django's auth_user ids are PostgreSQL integers. */
 const MAX_ID = 2_147_483_647;
 const CANONICAL_ID = /^[1-9][0-9]{0,9}$/;
 
-const USER_BY_ID = `SELECT id, password, last_login, is_superuser, username, first_name, last_name, email,
-  is_staff, is_active, date_joined FROM auth_user WHERE id = $1`;
+const COLUMNS = `id, password, last_login, is_superuser, username, first_name, last_name, email,
+  is_staff, is_active, date_joined`;
+const USER_BY_ID = `SELECT ${COLUMNS} FROM auth_user WHERE id = $1`;
+const USER_BY_USERNAME = `SELECT ${COLUMNS} FROM auth_user WHERE username = $1`;
 
 interface UserRow {
   id: number;
@@ -25,6 +28,12 @@ interface UserRow {
   is_staff: boolean;
   is_active: boolean;
   date_joined: Date;
+}
+
+/** A token's user id claim as an auth_user id: a positive integer, or its canonical decimal string; else none. */
+function idFrom(value: string | number): number | null {
+  const id = typeof value === 'number' ? value : CANONICAL_ID.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(id) && id >= 1 && id <= MAX_ID ? id : null;
 }
 
 function fromRow(row: UserRow): User {
@@ -68,6 +77,13 @@ export class UsersService implements UserStore<User> {
 
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
+  /** auth_user in SQL, so the AuthModule checks the session in the same statement as the user. */
+  readonly sqlLookup: SqlUserLookup<User> = {
+    select: (field) => (field === 'username' ? USER_BY_USERNAME : USER_BY_ID),
+    param: (field, value) => (field === 'username' ? String(value) : field === 'id' ? idFrom(value) : null),
+    fromRow: (row) => fromRow(row as unknown as UserRow),
+  };
+
   /** Django's ModelBackend.authenticate: the user, or null; the same cost either way. */
   async authenticate(username: string, password: string): Promise<User | null> {
     const user = await this.users.findOneBy({ username });
@@ -86,10 +102,8 @@ export class UsersService implements UserStore<User> {
   /** Only a positive integer, or its canonical decimal string, identifies a user by id. */
   async findByIdField(field: string, value: string | number): Promise<User | null> {
     if (field === 'username') return this.users.findOneBy({ username: String(value) });
-    if (field !== 'id') return null;
-    const id = typeof value === 'number' ? value : CANONICAL_ID.test(value) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ID) return null;
-    return this.byId(id);
+    const id = field === 'id' ? idFrom(value) : null;
+    return id === null ? null : this.byId(id);
   }
 
   /**
@@ -140,8 +154,24 @@ export class UsersService implements UserStore<User> {
     }
   }
 
-  /** False when there is no such user. */
-  async setPassword(username: string, password: string): Promise<boolean> {
+  /** Django's check_password. */
+  checkPassword(user: User, password: string): Promise<boolean> {
+    return this.hasher.check(password, user.password);
+  }
+
+  /** Django's set_password and save. */
+  async setPassword(user: User, password: string): Promise<void> {
+    user.password = await this.hasher.hash(password);
+    await this.users.update({ id: user.id }, { password: user.password });
+  }
+
+  /** Django's default password validators (POST /api/password/change/ asks). */
+  validatePassword(user: User, password: string): string[] {
+    return validatePassword(password, user);
+  }
+
+  /** Sets the password of the user named `username`; false when there is no such user. */
+  async setPasswordByUsername(username: string, password: string): Promise<boolean> {
     const result = await this.users.update({ username }, { password: await this.hasher.hash(password) });
     return (result.affected ?? 0) > 0;
   }

@@ -1,6 +1,7 @@
 // Drill: 40 clients refresh as fast as they can through two instances; one instance is killed
 // with SIGKILL mid-storm. Afterwards the token tables hold (invariants.ts) and every client's
-// last refresh token is either usable exactly once or refused with 401: nothing half-written.
+// last refresh token is either usable once (a second use gets no new successor) or refused
+// with 401: nothing half-written, nothing forked.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sleep } from '../support/server-process.js';
 import { DrillCluster, seedUsers } from './support/cluster.js';
@@ -63,7 +64,11 @@ describe('drill: kill -9 in a refresh storm', () => {
   });
 });
 
-/** A client's last refresh token: refreshed once (200), then again (must be 401). */
+/**
+ * A client's last refresh token, used twice: the first use rotates it (200) or is refused (401);
+ * the second brings no new successor: it is refused, or (a retry within the grace window) it
+ * gets the same pair again.
+ */
 async function fateOf(instance: Instance, token: string): Promise<string> {
   const client = new Client([]);
   try {
@@ -71,9 +76,13 @@ async function fateOf(instance: Instance, token: string): Promise<string> {
     if (first.outcome === 401) return 'refused 401';
     if (first.outcome !== 200) return `first refresh ${first.outcome}`;
     const again = await client.post(instance.url, '/api/token/refresh/', { refresh: token });
-    return again.outcome === 401 ? 'usable once' : `second refresh ${again.outcome}`;
+    if (again.outcome === 401) return 'usable once';
+    const successor = (sample: typeof first) => jtiOf((sample.body as { refresh: string }).refresh);
+    if (again.outcome === 200 && successor(again) === successor(first)) return 'usable once';
+    return `second refresh ${again.outcome}, another successor`;
   } finally {
     client.close();
   }
 }
 
+const jtiOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { jti: string }).jti;

@@ -1,6 +1,6 @@
 import { ConsoleLogger } from '@nestjs/common';
 
-/** Keeps every line the app logs, at every level, as `<level> [<context>] <message>`. */
+/** Keeps every line the app logs, at every level. */
 export class CapturingLogger extends ConsoleLogger {
   readonly lines: string[] = [];
 
@@ -14,5 +14,10 @@ export class CapturingLogger extends ConsoleLogger {
 
   protected override printStackTrace(stack: string): void {
     this.lines.push(stack);
+  }
+
+  /** The auth events logged so far, parsed. */
+  events(): Record<string, unknown>[] {
+    return this.lines.filter((line) => / \[AuthEvents\] \{/.test(line)).map((line) => JSON.parse(line.slice(line.indexOf('{'))));
   }
 }

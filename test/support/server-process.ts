@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort } from '../../src/database/embedded-postgres.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -128,4 +129,41 @@ export async function listening(server: Server): Promise<string> {
   const line = () => /Listening on (http:\/\/\S+)\/api\//.exec(server.stdout());
   await waitUntil('the Listening line', server, () => line() !== null);
   return line()![1];
+}
+
+export interface ServerProcess {
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** SIGTERM, then SIGKILL after 10 s; resolves when the process is gone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `node dist/main.js` as operators run it, on a database that is already migrated, on a free
+ * loopback port; resolves once it logs that it listens.
+ */
+export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const { SIGNING_KEY } = await import('./test-app.js');
+  const port = await freePort();
+  const server = launch(join(ROOT, 'dist', 'main.js'), {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    DATABASE_MIGRATE_ON_START: 'false',
+    JWT_SIGNING_KEY: SIGNING_KEY,
+    THROTTLE_RATES: 'off',
+    OPENAPI_PATH: 'off',
+    ...env,
+  });
+  await listening(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child: server.child,
+    output: () => server.stdout() + server.stderr(),
+    stop: async () => {
+      await stop(server, 10_000);
+    },
+  };
 }

@@ -71,14 +71,28 @@ describe('an Express app with its own members, on the packed @nest-simplejwt/aut
     assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="api"');
   });
 
-  it('refreshes with rotation: a new pair, and the used refresh token is blacklisted', async () => {
+  it('refreshes with rotation: a retry gets the same pair; a token two generations back ends the session', async () => {
     const { refresh } = (await login('bob@example.com')).body as { refresh: string };
     const next = await call('POST', '/api/token/refresh/', { json: { refresh } });
     assert.equal(next.status, 200);
     assert.deepEqual(Object.keys(next.body as object), ['access', 'refresh']);
+    assert.deepEqual((await call('POST', '/api/token/refresh/', { json: { refresh } })).body, next.body);
+    const after = await call('POST', '/api/token/refresh/', { json: { refresh: (next.body as { refresh: string }).refresh } });
+    assert.equal(after.status, 200);
     const again = await call('POST', '/api/token/refresh/', { json: { refresh } });
     assert.equal(again.status, 401);
     assert.deepEqual(again.body, { detail: 'Token is blacklisted', code: 'token_not_valid' });
+    const ended = await call('GET', '/api/projects/', { token: (after.body as { access: string }).access });
+    assert.equal(ended.status, 401);
+  });
+
+  it('logs out: the session ends and its access token stops working at once', async () => {
+    const pair = (await login('bob@example.com')).body as { refresh: string; access: string };
+    assert.equal((await call('GET', '/api/projects/', { token: pair.access })).status, 200);
+    const out = await call('POST', '/api/token/blacklist/', { json: { refresh: pair.refresh } });
+    assert.deepEqual([out.status, out.body], [200, {}]);
+    const after = await call('GET', '/api/projects/', { token: pair.access });
+    assert.equal(after.status, 401);
   });
 
   it('protects its own routes: 401 without a token, 200 with one', async () => {

@@ -2,7 +2,9 @@ import type { KeyObject } from 'node:crypto';
 import type { ClientInfo } from './authentication/client-info.js';
 import type { TokenUserClass } from './authentication/token-user.js';
 import type { UserStore } from './authentication/user-store.js';
+import type { CookieSettings } from './cookies/cookie.options.js';
 import type { AuthDatabaseSource } from './database/auth-database.js';
+import type { AuthEventSink } from './events/auth-events.js';
 import type { PermissionClass } from './permissions/permission.js';
 import type { ThrottleStore } from './throttling/throttle-store.js';
 
@@ -14,6 +16,7 @@ export const ALGORITHMS = [
   'RS256', 'RS384', 'RS512',
   'PS256', 'PS384', 'PS512',
   'ES256', 'ES384', 'ES512',
+  'EdDSA',
 ] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
 
@@ -38,12 +41,50 @@ export interface SimpleJwtSettings {
   BLACKLIST_AFTER_ROTATION: boolean;
   /** Obtaining a pair records the time in the user's last_login. @default false */
   UPDATE_LAST_LOGIN: boolean;
-  /** The JWS algorithm tokens are signed with. @default 'HS256' */
+  /**
+   * The JWS algorithm tokens are signed with. `EdDSA` is Ed25519, emitted as PyJWT does; a token
+   * whose `alg` says RFC 9864's `Ed25519` is accepted on the same key. @default 'HS256'
+   */
   ALGORITHM: Algorithm;
-  /** The HMAC secret, or a PEM private key for RS/PS/ES algorithms. Required. */
+  /**
+   * The HMAC secret, or a PEM private key for RS/PS/ES/EdDSA. `file:/path` reads it from a file
+   * (a secret loses one trailing newline). Required.
+   * @example SIGNING_KEY: 'file:/run/secrets/jwt-private.pem'
+   */
   SIGNING_KEY: string | KeyObject;
-  /** The PEM public key for RS/PS/ES algorithms; unused with HMAC. @default '' */
+  /** The PEM public key for RS/PS/ES/EdDSA (derived from SIGNING_KEY when empty); unused with HMAC. `file:` as SIGNING_KEY. @default '' */
   VERIFYING_KEY: string | KeyObject;
+  /**
+   * (ours) Keys that verify but never sign: previous keys, until the tokens they signed expire,
+   * and a standby key, published in the JWKS before it signs. A string holds PEM public keys one
+   * after another, or HMAC secrets separated by commas; `file:/path` entries (comma-separated)
+   * are read from files. Each key verifies one algorithm: ALGORITHM when its type fits, else the
+   * one its type implies (EC curve → ES256/384/512, Ed25519 → EdDSA, RSA → RS256, secret →
+   * HS256); an object entry names its own `algorithm` and `kid`.
+   * @example EXTRA_VERIFYING_KEYS: 'file:/etc/jwt/previous.pem,file:/etc/jwt/standby.pem'
+   * @example EXTRA_VERIFYING_KEYS: 'previous-secret-0123456789abcdef0123456789,standby-secret-...'
+   * @default ''
+   */
+  EXTRA_VERIFYING_KEYS: string | ExtraVerifyingKeyEntry[];
+  /**
+   * (ours) The `kid` of the tokens signed now. Empty: the RFC 7638 thumbprint of the verifying
+   * key (of the secret's JWK with HMAC), which follows the key into EXTRA_VERIFYING_KEYS when it
+   * rotates; an explicit id must be given with the key there too (object entry). @default ''
+   */
+  KEY_ID: string;
+  /**
+   * SimpleJWT's JWK_URL: a JWKS of another issuer whose public keys verify bearer tokens too,
+   * picked by the token's `kid` (the token endpoints take only this server's own keys). @default ''
+   */
+  JWK_URL: string;
+  /** (ours) How long keys fetched from JWK_URL are used before they are fetched again. @default '10m' */
+  JWK_CACHE_LIFETIME: Duration;
+  /** (ours) A token with a `kid` not in the fetched JWKS sets off a refetch at most this often. @default '30s' */
+  JWK_REFETCH_INTERVAL: Duration;
+  /** (ours) The longest a fetch of JWK_URL may take; a token whose key cannot be fetched is refused. @default '5s' */
+  JWK_TIMEOUT: Duration;
+  /** (ours) `Cache-Control: public, max-age=` of `/.well-known/jwks.json`. @default '15m' */
+  JWKS_MAX_AGE: Duration;
   /** The `aud` claim tokens carry and must carry; none when empty. @default '' */
   AUDIENCE: string;
   /** The `iss` claim tokens carry and must carry; none when empty. @default '' */
@@ -78,11 +119,18 @@ export interface SimpleJwtSettings {
   /** How long a sliding token can keep being refreshed. @default '1d' */
   SLIDING_TOKEN_REFRESH_LIFETIME: Duration;
   /**
-   * (ours) A rotated refresh token presented again within this window is refused but leaves
-   * the session alone (two tabs racing); after it, the replay revokes the whole session.
+   * (ours) The immediate parent of a session's live refresh token, presented again within this
+   * window, gets the same successor pair back (a retry after a lost answer, or two tabs racing);
+   * any other rotated token, or the parent after the window, revokes the whole session.
    * @default '30s'
    */
   REFRESH_TOKEN_REUSE_GRACE: Duration;
+  /**
+   * (ours) A login's absolute lifetime across all its rotations (Auth0's). Shorter than the
+   * refresh lifetime, it caps the tokens' `exp`.
+   * @default '30d'
+   */
+  SESSION_LIFETIME: Duration;
   /**
    * DRF's DEFAULT_THROTTLE_RATES, scope → `N/second|minute|hour|day`: `anon` limits anonymous
    * requests per address, `user` authenticated ones per user, others the routes of that
@@ -103,6 +151,13 @@ export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'
   UPDATE_LAST_LOGIN: false,
   ALGORITHM: 'HS256',
   VERIFYING_KEY: '',
+  EXTRA_VERIFYING_KEYS: '',
+  KEY_ID: '',
+  JWK_URL: '',
+  JWK_CACHE_LIFETIME: '10m',
+  JWK_REFETCH_INTERVAL: '30s',
+  JWK_TIMEOUT: '5s',
+  JWKS_MAX_AGE: '15m',
   AUDIENCE: '',
   ISSUER: '',
   LEEWAY: 0,
@@ -118,9 +173,21 @@ export const SIMPLE_JWT_DEFAULTS: Readonly<Omit<SimpleJwtSettings, 'SIGNING_KEY'
   SLIDING_TOKEN_LIFETIME: '5m',
   SLIDING_TOKEN_REFRESH_LIFETIME: '1d',
   REFRESH_TOKEN_REUSE_GRACE: '30s',
+  SESSION_LIFETIME: '30d',
   DEFAULT_THROTTLE_RATES: { token: '20/minute' },
   NUM_PROXIES: 0,
 } satisfies Omit<SimpleJwtSettings, 'SIGNING_KEY'>);
+
+/** A key of EXTRA_VERIFYING_KEYS: a PEM public key or HMAC secret (string, `file:`, KeyObject), or one with its own algorithm and kid. */
+export type ExtraVerifyingKeyEntry = string | KeyObject | ExtraVerifyingKey;
+
+export interface ExtraVerifyingKey {
+  readonly key: string | KeyObject;
+  /** The one algorithm it verifies. @default ALGORITHM when the key fits it, else the one its type implies */
+  readonly algorithm?: Algorithm;
+  /** @default the RFC 7638 thumbprint of the key */
+  readonly kid?: string;
+}
 
 /** A login attempt, as the login hooks see it. */
 export interface LoginAttempt extends ClientInfo {
@@ -130,10 +197,11 @@ export interface LoginAttempt extends ClientInfo {
 
 /**
  * What `AuthModule.forRoot()` (or the factory of `forRootAsync()`) takes: SimpleJWT's settings
- * under their own names, and the module's ports. `TUser` is your user type, inferred from
+ * under their own names, cookie mode and CSRF under dj-rest-auth's and Django's (`CookieSettings`),
+ * and the module's ports. `TUser` is your user type, inferred from
  * `userStore`, so `tokenClaims` and the hooks receive it typed.
  */
-export interface AuthModuleOptions<TUser extends object = object> extends Partial<SimpleJwtSettings> {
+export interface AuthModuleOptions<TUser extends object = object> extends Partial<SimpleJwtSettings>, Partial<CookieSettings> {
   SIGNING_KEY: string | KeyObject;
   /** Where users come from: the port your users module implements. */
   userStore: UserStore<TUser>;
@@ -158,6 +226,8 @@ export interface AuthModuleOptions<TUser extends object = object> extends Partia
   DEFAULT_PERMISSION_CLASSES?: PermissionClass[];
   /** Where throttles keep request history; share one across app instances. @default in memory */
   throttleStore?: ThrottleStore;
+  /** Where the module's events (logins, refreshes, logouts, reuse, revocations) go. @default JSON lines through Nest's logger */
+  events?: AuthEventSink;
   /**
    * The PostgreSQL that holds the module's tables: a TypeORM DataSource (its pool is shared), a
    * pg Pool, or a connection URL (the module opens a pool of its own). PostgreSQL only.

@@ -1,5 +1,4 @@
-import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
-import jsonwebtoken from 'jsonwebtoken';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   ALGORITHMS,
   AUTHENTICATION_CLASSES,
@@ -10,8 +9,14 @@ import {
   type AuthModuleOptions,
   type AuthTokenClass,
   type Duration,
+  type SimpleJwtSettings,
 } from './auth.options.js';
+import { jwkThumbprint } from './keys/jwk.js';
+import { extraKeyMaterial, privateKey, publicKey, secretKey } from './keys/key-material.js';
+import { KeySet, MAX_KID_LENGTH } from './keys/key-set.js';
+import { SettingsError } from './settings-error.js';
 import { parseRate, type ThrottleRates } from './throttling/throttle-rates.js';
+import { describeKey, jwsSigner, jwsVerifier, keyProblem } from './tokens/jose.js';
 
 /** Injection token of the resolved settings (SimpleJWT's `api_settings`). */
 export const SIMPLE_JWT = Symbol('SIMPLE_JWT');
@@ -28,6 +33,14 @@ export interface ResolvedSettings {
   readonly SIGNING_KEY: KeyObject;
   /** Verifies: the secret for HMAC, the public key otherwise. */
   readonly VERIFYING_KEY: KeyObject;
+  /** The signing key with its kid, and every key that verifies (current, previous, standby). */
+  readonly KEYS: KeySet;
+  /** '' when none. */
+  readonly JWK_URL: string;
+  readonly JWK_CACHE_LIFETIME: number;
+  readonly JWK_REFETCH_INTERVAL: number;
+  readonly JWK_TIMEOUT: number;
+  readonly JWKS_MAX_AGE: number;
   readonly AUDIENCE: string;
   readonly ISSUER: string;
   readonly LEEWAY: number;
@@ -44,17 +57,12 @@ export interface ResolvedSettings {
   readonly SLIDING_TOKEN_LIFETIME: number;
   readonly SLIDING_TOKEN_REFRESH_LIFETIME: number;
   readonly REFRESH_TOKEN_REUSE_GRACE: number;
+  readonly SESSION_LIFETIME: number;
   readonly DEFAULT_THROTTLE_RATES: ThrottleRates;
   readonly NUM_PROXIES: number;
 }
 
-/** A setting with a value it cannot take; the message names the setting. */
-export class SettingsError extends Error {
-  constructor(readonly setting: string, problem: string) {
-    super(`${setting}: ${problem}`);
-    this.name = 'SettingsError';
-  }
-}
+export { SettingsError };
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -78,33 +86,23 @@ export function headerName(name: string): string {
   return plain.toLowerCase();
 }
 
-function pem(value: string): string {
-  return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
-}
-
-function keys(algorithm: Algorithm, signing: string | KeyObject, verifying: string | KeyObject) {
+function keys(s: Pick<SimpleJwtSettings, 'ALGORITHM' | 'SIGNING_KEY' | 'VERIFYING_KEY' | 'KEY_ID' | 'EXTRA_VERIFYING_KEYS'>) {
+  const algorithm = s.ALGORITHM;
+  let signing: KeyObject;
+  let verifying: KeyObject;
   if (algorithm.startsWith('HS')) {
-    const secret =
-      signing instanceof KeyObject ? signing : createSecretKey(Buffer.from(signing, 'utf8'));
-    if (secret.type !== 'secret' || secret.symmetricKeySize === 0) {
-      throw new SettingsError('SIGNING_KEY', `${algorithm} needs a non-empty secret`);
-    }
-    return { SIGNING_KEY: secret, VERIFYING_KEY: secret };
+    signing = verifying = secretKey(s.SIGNING_KEY, 'SIGNING_KEY');
+  } else {
+    signing = privateKey(s.SIGNING_KEY, 'SIGNING_KEY', algorithm);
+    verifying = s.VERIFYING_KEY ? publicKey(s.VERIFYING_KEY, 'VERIFYING_KEY', algorithm) : createPublicKey(signing);
   }
-  let privateKey: KeyObject;
-  try {
-    privateKey = signing instanceof KeyObject ? signing : createPrivateKey(pem(signing));
-  } catch (error) {
-    throw new SettingsError('SIGNING_KEY', `${algorithm} needs a PEM private key (${(error as Error).message})`);
-  }
-  let publicKey: KeyObject;
-  try {
-    publicKey = verifying instanceof KeyObject ? verifying : verifying ? createPublicKey(pem(verifying)) : createPublicKey(privateKey);
-  } catch (error) {
-    throw new SettingsError('VERIFYING_KEY', `${algorithm} needs a PEM public key (${(error as Error).message})`);
-  }
-  checkPair(algorithm, privateKey, publicKey);
-  return { SIGNING_KEY: privateKey, VERIFYING_KEY: publicKey };
+  const problem = keyProblem(algorithm, signing);
+  if (problem !== null) throw new SettingsError('SIGNING_KEY', problem);
+  checkPair(algorithm, signing, verifying);
+  if (typeof s.KEY_ID !== 'string' || s.KEY_ID.length > MAX_KID_LENGTH) throw new SettingsError('KEY_ID', `expected at most ${MAX_KID_LENGTH} characters`);
+  const kid = s.KEY_ID || jwkThumbprint(verifying);
+  const extra = extraKeyMaterial(s.EXTRA_VERIFYING_KEYS ?? '');
+  return { SIGNING_KEY: signing, VERIFYING_KEY: verifying, KEYS: new KeySet(algorithm, signing, verifying, kid, extra) };
 }
 
 /**
@@ -112,23 +110,29 @@ function keys(algorithm: Algorithm, signing: string | KeyObject, verifying: stri
  * RS256, a P-384 key for ES256) or a public key of another pair would otherwise pass, and fail
  * every login later.
  */
-function checkPair(algorithm: Algorithm, privateKey: KeyObject, publicKey: KeyObject): void {
-  let token: string;
+function checkPair(algorithm: Algorithm, signing: KeyObject, verifying: KeyObject): void {
+  const input = 'eyJhbGciOiJub25lIn0.eyJjaGVjayI6dHJ1ZX0';
+  let signature: string;
   try {
-    token = jsonwebtoken.sign({ check: true }, privateKey, { algorithm });
+    signature = jwsSigner(algorithm, signing)(input);
   } catch (error) {
-    throw new SettingsError('SIGNING_KEY', `cannot sign ${algorithm} with this ${describeKey(privateKey)} key (${(error as Error).message})`);
+    throw new SettingsError('SIGNING_KEY', `cannot sign ${algorithm} with this ${describeKey(signing)} key (${(error as Error).message})`);
   }
-  try {
-    jsonwebtoken.verify(token, publicKey, { algorithms: [algorithm] });
-  } catch {
-    throw new SettingsError('VERIFYING_KEY', `does not verify what SIGNING_KEY signs (${describeKey(publicKey)} key)`);
+  if (keyProblem(algorithm, verifying) !== null || !jwsVerifier(algorithm, verifying)(input, signature)) {
+    throw new SettingsError('VERIFYING_KEY', `does not verify what SIGNING_KEY signs (${describeKey(verifying)} key)`);
   }
 }
 
-function describeKey(key: KeyObject): string {
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  return [key.asymmetricKeyType, curve].filter(Boolean).join(' ');
+function jwkUrl(value: string): string {
+  if (value === '') return '';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SettingsError('JWK_URL', `not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SettingsError('JWK_URL', 'expected an http or https URL');
+  return url.toString();
 }
 
 function nonEmpty(setting: string, value: string): string {
@@ -166,7 +170,12 @@ export function resolveSettings(options: Partial<AuthModuleOptions>): ResolvedSe
     BLACKLIST_AFTER_ROTATION: s.BLACKLIST_AFTER_ROTATION,
     UPDATE_LAST_LOGIN: s.UPDATE_LAST_LOGIN,
     ALGORITHM: s.ALGORITHM,
-    ...keys(s.ALGORITHM, s.SIGNING_KEY, s.VERIFYING_KEY),
+    ...keys(s as SimpleJwtSettings),
+    JWK_URL: jwkUrl(s.JWK_URL ?? ''),
+    JWK_CACHE_LIFETIME: parseDuration(s.JWK_CACHE_LIFETIME, 'JWK_CACHE_LIFETIME'),
+    JWK_REFETCH_INTERVAL: parseDuration(s.JWK_REFETCH_INTERVAL, 'JWK_REFETCH_INTERVAL'),
+    JWK_TIMEOUT: positive(parseDuration(s.JWK_TIMEOUT, 'JWK_TIMEOUT'), 'JWK_TIMEOUT'),
+    JWKS_MAX_AGE: Math.floor(parseDuration(s.JWKS_MAX_AGE, 'JWKS_MAX_AGE')),
     AUDIENCE: s.AUDIENCE ?? '',
     ISSUER: s.ISSUER ?? '',
     LEEWAY: parseDuration(s.LEEWAY, 'LEEWAY'),
@@ -182,6 +191,7 @@ export function resolveSettings(options: Partial<AuthModuleOptions>): ResolvedSe
     SLIDING_TOKEN_LIFETIME: parseDuration(s.SLIDING_TOKEN_LIFETIME, 'SLIDING_TOKEN_LIFETIME'),
     SLIDING_TOKEN_REFRESH_LIFETIME: parseDuration(s.SLIDING_TOKEN_REFRESH_LIFETIME, 'SLIDING_TOKEN_REFRESH_LIFETIME'),
     REFRESH_TOKEN_REUSE_GRACE: parseDuration(s.REFRESH_TOKEN_REUSE_GRACE, 'REFRESH_TOKEN_REUSE_GRACE'),
+    SESSION_LIFETIME: parseDuration(s.SESSION_LIFETIME, 'SESSION_LIFETIME'),
     DEFAULT_THROTTLE_RATES: throttleRates(s.DEFAULT_THROTTLE_RATES),
     NUM_PROXIES: numProxies(s.NUM_PROXIES),
   });
@@ -197,6 +207,11 @@ function throttleRates(rates: Record<string, string>): ThrottleRates {
     }
   }
   return Object.freeze(parsed);
+}
+
+function positive(value: number, setting: string): number {
+  if (value <= 0) throw new SettingsError(setting, 'must be more than 0');
+  return value;
 }
 
 function numProxies(value: number): number {

@@ -16,23 +16,43 @@ export {
   type AuthenticationClass,
   type AuthModuleOptions,
   type AuthTokenClass,
+  type ExtraVerifyingKey,
+  type ExtraVerifyingKeyEntry,
   type LoginAttempt,
   type Duration,
   type SimpleJwtSettings,
 } from './auth.options.js';
-export { parseDuration, resolveSettings, SettingsError, SIMPLE_JWT, type ResolvedSettings } from './auth.settings.js';
+export { headerName, parseDuration, resolveSettings, SettingsError, SIMPLE_JWT, type ResolvedSettings } from './auth.settings.js';
 
 export { AuthenticationGuard } from './authentication/authentication.guard.js';
 export { JwtAuthentication, type Authenticated } from './authentication/jwt-authentication.service.js';
 export { JwtStrategy } from './authentication/jwt.strategy.js';
 export { UserResolver } from './authentication/user-resolver.service.js';
-export { USER_STORE, type UserStore } from './authentication/user-store.js';
+export { USER_STORE, type SqlUserLookup, type UserStore } from './authentication/user-store.js';
 export { CurrentUser } from './authentication/current-user.decorator.js';
 export { SkipAuthentication, SKIP_AUTHENTICATION_METADATA } from './authentication/skip-authentication.decorator.js';
 export { TokenUser, type TokenUserClass } from './authentication/token-user.js';
 export { clientAddress, clientInfo, type ClientInfo, type RequestWithClient } from './authentication/client-info.js';
 
+export { COOKIE_DEFAULTS, SAME_SITE_VALUES, type CookieSettings, type SameSite } from './cookies/cookie.options.js';
+export {
+  COOKIE_SETTINGS,
+  isTrustedOrigin,
+  resolveCookieSettings,
+  trustedOrigin,
+  type CookieAttributes,
+  type ResolvedCookieSettings,
+  type TrustedOrigin,
+} from './cookies/cookie-settings.js';
+export { readCookie, serializeCookie } from './cookies/cookie-header.js';
+export { CsrfProtection } from './cookies/csrf-protection.service.js';
+export { CookieTokenSource } from './cookies/cookie-token-source.js';
+
 export { BlacklistRepository, type TokenRecord } from './blacklist/blacklist.repository.js';
+export { SessionRepository, type RotationOutcome, type RotationRequest } from './sessions/session.repository.js';
+export { TokenSession } from './sessions/session.entity.js';
+export type { Generation, NewSession, RevocationReason, SessionView } from './sessions/session.types.js';
+export { AUTH_EVENT_SINK, AuthEvents, LoggerEventSink, type AuthEvent, type AuthEventName, type AuthEventSink } from './events/auth-events.js';
 export { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
 export { OutstandingToken } from './blacklist/outstanding-token.entity.js';
 
@@ -63,7 +83,15 @@ export { ThrottleGuard } from './throttling/throttle.guard.js';
 
 export { TokenController, SlidingTokenController } from './tokens/token.controller.js';
 export { TokenIssuer } from './tokens/token-issuer.service.js';
-export { TokenService, isWellFormed, newJti } from './tokens/token.service.js';
+export { TokenService, ISSUED_TOKEN_TYPES, isWellFormed, newJti } from './tokens/token.service.js';
+export { parseStrictJson } from './tokens/strict-json.js';
+export { keyProblem } from './tokens/jose.js';
+
+export { JwksController } from './keys/jwks.controller.js';
+export { KeySet, type VerifyingKey } from './keys/key-set.js';
+export { jwkThumbprint, publicJwk, type PublicJwk } from './keys/jwk.js';
+export { readKeyMaterial } from './keys/key-material.js';
+export { parseJwks, RemoteJwks, type RemoteJwksOptions } from './keys/remote-jwks.js';
 export { TokenError } from './tokens/token-error.js';
 export type { Claims, MintedToken, TokenType } from './tokens/token-types.js';
 
@@ -88,9 +116,10 @@ export { AUTH_TABLES, AuthSchemaError, migrateSchema, missingSchema } from './da
 
 import { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
 import { OutstandingToken } from './blacklist/outstanding-token.entity.js';
+import { TokenSession } from './sessions/session.entity.js';
 import { AUTH_MIGRATION_STEPS } from './database/auth-schema.js';
 /** The module's TypeORM entities, for a DataSource that should know its tables. */
-export const AUTH_ENTITIES = [OutstandingToken, BlacklistedToken];
+export const AUTH_ENTITIES = [OutstandingToken, BlacklistedToken, TokenSession];
 /** The module's migrations, to run with your own through TypeORM (or let the module run them: `runMigrations`). */
 export const AUTH_MIGRATIONS = AUTH_MIGRATION_STEPS.map((step) => step.migration);
 

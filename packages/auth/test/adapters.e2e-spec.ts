@@ -61,14 +61,36 @@ describe.each(ADAPTERS)('the AuthModule in an app of its own on %s', (adapter) =
     }
   });
 
-  it('rotates on refresh and refuses the rotated token', async () => {
+  it('rotates on refresh: a retry gets the same pair, a token two generations back ends the session', async () => {
     const { refresh } = (await login('alice@example.com')).body;
     const next = await t.http().post('/api/token/refresh/').send({ refresh });
     expect(next.status).toBe(200);
     expect(Object.keys(next.body)).toEqual(['access', 'refresh']);
+    expect((await t.http().post('/api/token/refresh').send({ refresh })).body).toEqual(next.body);
+    const after = await t.http().post('/api/token/refresh/').send({ refresh: next.body.refresh });
+    expect(after.status).toBe(200);
     const again = await t.http().post('/api/token/refresh').send({ refresh });
     expect(again.status).toBe(401);
     expect(again.body).toEqual({ detail: 'Token is blacklisted', code: 'token_not_valid' });
+    const ended = await t.http().get('/api/profile/').set('Authorization', `Bearer ${after.body.access}`);
+    expect(ended.status).toBe(401);
+  });
+
+  it('lists the caller\'s sessions and ends another after asking for the password', async () => {
+    const first = (await login('alice@example.com').set('User-Agent', 'phone/1')).body;
+    const second = (await login('alice@example.com').set('User-Agent', 'laptop/1')).body;
+    const auth = { Authorization: `Bearer ${second.access}` };
+    const listed = await t.http().get('/api/sessions/').set(auth);
+    expect(listed.status).toBe(200);
+    const firstSid = decode(first.access).sid;
+    const mine = listed.body.find((s: { id: string }) => s.id === firstSid);
+    expect(mine).toMatchObject({ user_agent: 'phone/1', ip_address: '127.0.0.1', current: false });
+    const wrong = await t.http().post(`/api/sessions/${firstSid}/revoke/`).set(auth).send({ password: 'nope' });
+    expect([wrong.status, wrong.body]).toEqual([400, { password: ['Incorrect password.'] }]);
+    const done = await t.http().post(`/api/sessions/${firstSid}/revoke`).set(auth).send({ password: 'correct horse' });
+    expect(done.status).toBe(204);
+    expect((await t.http().get('/api/profile/').set('Authorization', `Bearer ${first.access}`)).status).toBe(401);
+    expect((await t.http().get('/api/profile/').set(auth)).status).toBe(200);
   });
 
   it('protects its routes by default and checks permission classes', async () => {
@@ -163,9 +185,29 @@ describe('adopter defaults', () => {
   it('refuses to start on a database without its tables, naming them', async () => {
     const bare = await emptyDatabase();
     await expect(startAdopter('express', { SIGNING_KEY, userStore: store, database: bare })).rejects.toThrow(
-      'AuthModule: the database lacks table token_blacklist_outstandingtoken, table token_blacklist_blacklistedtoken. ' +
+      'AuthModule: the database lacks table token_blacklist_outstandingtoken, table token_blacklist_blacklistedtoken, table token_session. ' +
         "Apply the module's migrations (AUTH_MIGRATIONS, with your own TypeORM migrations) or pass `runMigrations: true` to AuthModule.forRoot().",
     );
+  });
+
+  it('refuses to start when the session routes are on and the store cannot check or set passwords', async () => {
+    const { checkPassword: _c, setPassword: _s, ...rest } = Object.getOwnPropertyDescriptors(AccountStore.prototype);
+    void _c;
+    void _s;
+    const limited = Object.create(Object.getPrototypeOf(AccountStore.prototype), rest) as AccountStore;
+    Object.assign(limited, { pool: store.pool });
+    await expect(startAdopter('express', { SIGNING_KEY, userStore: limited, database: url, runMigrations: true })).rejects.toThrow(
+      'AuthModule: the session routes need UserStore.checkPassword and UserStore.setPassword (re-authentication and the password change); ' +
+        'implement them, or pass `sessionRoutes: false`.',
+    );
+    const t = await startAdopter('express', { SIGNING_KEY, userStore: limited, database: url, runMigrations: true, sessionRoutes: false });
+    try {
+      const res = await t.http().post('/api/token/').send({ username: 'alice@example.com', password: 'correct horse' });
+      expect(res.status).toBe(200);
+      expect((await t.http().get('/api/sessions/').set('Authorization', `Bearer ${res.body.access}`)).status).toBe(404);
+    } finally {
+      await t.close();
+    }
   });
 
   it('applies its migrations once when several instances start together', async () => {

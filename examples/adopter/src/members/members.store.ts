@@ -11,6 +11,11 @@ function derive(password: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => scrypt(password, salt, 32, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
+async function hashed(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('hex')}$${(await derive(password, salt)).toString('hex')}`;
+}
+
 /** The AuthModule's port over this app's members. */
 @Injectable()
 export class MembersStore implements UserStore<Member> {
@@ -19,9 +24,7 @@ export class MembersStore implements UserStore<Member> {
   constructor(@InjectRepository(Member) private readonly members: Repository<Member>) {}
 
   async add(email: string, password: string, role: Role = 'member'): Promise<Member> {
-    const salt = randomBytes(16);
-    const hash = await derive(password, salt);
-    return this.members.save(this.members.create({ email, role, passwordHash: `scrypt$${salt.toString('hex')}$${hash.toString('hex')}` }));
+    return this.members.save(this.members.create({ email, role, passwordHash: await hashed(password) }));
   }
 
   async authenticate(email: string, password: string): Promise<Member | null> {
@@ -29,6 +32,16 @@ export class MembersStore implements UserStore<Member> {
     const [, salt, hash] = member ? member.passwordHash.split('$') : ['', this.dummySalt.toString('hex'), '00'.repeat(32)];
     const derived = await derive(password, Buffer.from(salt, 'hex'));
     return member !== null && timingSafeEqual(derived, Buffer.from(hash, 'hex')) ? member : null;
+  }
+
+  async checkPassword(member: Member, password: string): Promise<boolean> {
+    const [, salt, hash] = member.passwordHash.split('$');
+    return timingSafeEqual(await derive(password, Buffer.from(salt, 'hex')), Buffer.from(hash, 'hex'));
+  }
+
+  async setPassword(member: Member, password: string): Promise<void> {
+    member.passwordHash = await hashed(password);
+    await this.members.update({ id: member.id }, { passwordHash: member.passwordHash });
   }
 
   findByIdField(field: string, value: string | number): Promise<Member | null> {

@@ -8,10 +8,16 @@ export interface RequestWithHeaders {
   headersDistinct?: Record<string, string[] | undefined>;
 }
 
+/** Anything but visible ASCII, space and tab: no scheme or token has it (a token is base64url). */
+const NOT_ASCII = /[^\x20-\x7e\t]/;
+/** HTTP's whitespace (RFC 9110 OWS): space and tab only; JavaScript's \s would also split on U+00A0 and friends. */
+const HTTP_WHITESPACE = /[ \t]+/;
+
 /**
  * The raw token from the configured header, as SimpleJWT's `get_raw_token` reads it: null when
  * there is no header or its scheme is not a configured type (the request carries no credentials);
- * `bad_authorization_header` for a lone scheme, more than two parts, or the header sent twice.
+ * `bad_authorization_header` for a lone scheme, more than two parts, the header sent twice, or a
+ * header of a configured type holding anything but ASCII (a no-break space after `Bearer`).
  */
 export function rawTokenFrom(
   request: RequestWithHeaders,
@@ -23,7 +29,13 @@ export function rawTokenFrom(
   // Node keeps only the first of repeated Authorization headers; the distinct list shows them all.
   const distinct = (request.raw?.headersDistinct ?? request.headersDistinct)?.[headerName];
   if (Array.isArray(value) || (distinct !== undefined && distinct.length > 1)) throw badHeader();
-  const parts = value.trim().split(/\s+/);
+  if (NOT_ASCII.test(value)) {
+    const scheme = value.replace(/^[ \t]+/, '');
+    if (headerTypes.some((type) => scheme.startsWith(type))) throw badHeader();
+    return null;
+  }
+  // Printable ASCII, space and tab only from here: trim() removes exactly HTTP's whitespace.
+  const parts = value.trim().split(HTTP_WHITESPACE);
   if (!headerTypes.includes(parts[0])) return null;
   if (parts.length !== 2) throw badHeader();
   return parts[1];

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { CookieTokenSource } from '../cookies/cookie-token-source.js';
 import { MESSAGES } from '../errors/messages.js';
 import { TokenError } from '../tokens/token-error.js';
 import type { Claims } from '../tokens/token-types.js';
@@ -14,8 +15,9 @@ export interface Authenticated {
 }
 
 /**
- * SimpleJWT's JWTAuthentication: reads the configured header, runs the passport-jwt strategy on
- * the token, and answers the user, null for a request without credentials, or throws a 401.
+ * SimpleJWT's JWTAuthentication: reads the configured header (or, in cookie mode, the access
+ * cookie), runs the passport-jwt strategy on the token, and answers the user, null for a request
+ * without credentials, or throws a 401.
  */
 @Injectable()
 export class JwtAuthentication {
@@ -23,10 +25,12 @@ export class JwtAuthentication {
     @Inject(SIMPLE_JWT) private readonly settings: ResolvedSettings,
     private readonly strategy: JwtStrategy,
     private readonly validator: BearerTokenValidator,
+    private readonly cookies: CookieTokenSource,
   ) {}
 
-  async authenticate(request: RequestWithHeaders): Promise<Authenticated | null> {
-    const raw = rawTokenFrom(request, this.settings.AUTH_HEADER_NAME, this.settings.AUTH_HEADER_TYPES);
+  async authenticate(request: RequestWithHeaders & { method: string }): Promise<Authenticated | null> {
+    // Cookie mode: the access cookie when there is no Authorization header (CSRF-checked).
+    const raw = rawTokenFrom(request, this.settings.AUTH_HEADER_NAME, this.settings.AUTH_HEADER_TYPES) ?? this.cookies.accessToken(request);
     if (raw === null) return null;
     return this.runStrategy(request, raw);
   }

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { Algorithm as JwtAlgorithm } from 'jsonwebtoken';
 import { Strategy } from 'passport-jwt';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
 import { TokenService } from '../tokens/token.service.js';
+import { TokenError } from '../tokens/token-error.js';
 import type { Claims } from '../tokens/token-types.js';
 import { BearerTokenValidator } from './bearer-token.validator.js';
 
@@ -27,7 +29,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'simple-jwt') {
     super({
       jwtFromRequest: (request: { [RAW_TOKEN]?: string }) => request[RAW_TOKEN] ?? null,
       secretOrKey: settings.VERIFYING_KEY as unknown as string,
-      algorithms: [settings.ALGORITHM],
+      algorithms: [settings.ALGORITHM as JwtAlgorithm],
       audience: settings.AUDIENCE || undefined,
       issuer: settings.ISSUER || undefined,
       jsonWebTokenOptions: { clockTolerance: settings.LEEWAY },
@@ -45,12 +47,24 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'simple-jwt') {
    * BENCHMARKS.md). A TokenError goes to `fail`, anything `validate` throws to `error`.
    */
   override authenticate(request: object): void {
-    let claims: Claims;
+    let claims: Claims | Promise<Claims>;
     try {
-      claims = this.tokens.verifySignature((request as { [RAW_TOKEN]?: string })[RAW_TOKEN] ?? '');
+      claims = this.tokens.verifyBearer((request as { [RAW_TOKEN]?: string })[RAW_TOKEN] ?? '');
     } catch (error) {
       return this.fail(error, 401);
     }
+    // Only a token of JWK_URL's issuer waits for its key; this server's own verify at once.
+    if (claims instanceof Promise) {
+      claims.then(
+        (verified) => this.validated(verified),
+        (error: unknown) => (error instanceof TokenError ? this.fail(error, 401) : this.error(error as Error)),
+      );
+    } else {
+      this.validated(claims);
+    }
+  }
+
+  private validated(claims: Claims): void {
     this.validate(claims).then(
       ([user, verified]) => this.success(user, verified),
       (error: unknown) => this.error(error as Error),

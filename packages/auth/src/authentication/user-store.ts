@@ -28,6 +28,47 @@ export interface UserStore<TUser extends object = object> {
 
   /** Records a successful login (Django's `update_last_login`), for UPDATE_LAST_LOGIN. */
   recordLogin?(user: TUser): Promise<void>;
+
+  /**
+   * Whether `password` is the user's (Django's `check_password`). Needed by the routes that ask
+   * for the password again: revoking another session, and the password change.
+   */
+  checkPassword?(user: TUser, password: string): Promise<boolean>;
+
+  /** Stores a new password for the user (Django's `set_password` and save). Needed by the password change. */
+  setPassword?(user: TUser, password: string): Promise<void>;
+
+  /**
+   * What is wrong with `password` as a new password for the user (Django's password
+   * validators), as messages; none when it is acceptable.
+   */
+  validatePassword?(user: TUser, password: string): string[] | Promise<string[]>;
+
+  /**
+   * Optional, for one database round trip per authenticated request and per refresh: how to
+   * select your user in SQL, so the module checks the session in the same statement. Without it
+   * the module asks `findByIdField` and the session table separately (two statements at once).
+   */
+  sqlLookup?: SqlUserLookup<TUser>;
+}
+
+/**
+ * Your user as a SQL select, which the module wraps with its session check. The user table must
+ * be in the same PostgreSQL database as the module's tables.
+ */
+export interface SqlUserLookup<TUser extends object = object> {
+  /**
+   * A SELECT of at most one user row whose `field` (USER_ID_FIELD) equals `$1`, with every column
+   * `fromRow` needs, e.g. `SELECT id, username, is_active, is_staff FROM auth_user WHERE id = $1`.
+   * Called once per field; the text must not change between calls.
+   */
+  select(field: string): string;
+
+  /** The value for `$1` from a token's user id claim, or null when it can name no user (no query then). */
+  param(field: string, value: string | number): unknown;
+
+  /** The user from a row of that select (it may carry columns of the module's besides). */
+  fromRow(row: Record<string, unknown>): TUser;
 }
 
 /** Injection token of the configured UserStore. */

@@ -1,8 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /**
- * Every refresh (and sliding) token issued, by jti: SimpleJWT's OutstandingToken, without the
- * token string itself. `session_id` ties a chain of rotated tokens to the login that began it.
+ * A refresh (or sliding) token without a session, by jti: SimpleJWT's OutstandingToken, without the
+ * token string itself. Tokens issued with a session are kept in token_session instead.
  */
 @Entity({ name: 'token_blacklist_outstandingtoken' })
 @Unique('token_blacklist_outstandingtoken_jti_uniq', ['jti'])
@@ -25,8 +25,8 @@ export class OutstandingToken {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 
-  /** The jti of the token that began this chain of rotations. */
+  /** Unused since sessions have their own table (token_session); kept for rows written before. */
   @Index('token_blacklist_outstandingtoken_session_id_idx')
-  @Column({ name: 'session_id', type: 'varchar', length: 255 })
-  sessionId: string;
+  @Column({ name: 'session_id', type: 'varchar', length: 255, nullable: true })
+  sessionId: string | null;
 }

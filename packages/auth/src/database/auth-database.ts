@@ -6,6 +6,7 @@ import { AUTH_OPTIONS } from '../auth.module-definition.js';
 import type { AuthModuleOptions } from '../auth.options.js';
 import { databaseUnavailability } from './database-errors.js';
 import { databasePoolOptions, databaseTimeouts, type DatabaseTimeouts } from './database-timeouts.js';
+import { values, type Statement } from './statement.js';
 
 /**
  * Where the module keeps its tables: a TypeORM DataSource (its pool is shared), a pg Pool, or a
@@ -52,6 +53,11 @@ export class AuthDatabase implements OnApplicationShutdown {
   async query<T extends pg.QueryResultRow>(name: string, text: string, values: unknown[] = []): Promise<QueryOutcome<T>> {
     const result = await this.pool.query<T>({ name: `simplejwt_${name}`, text, values });
     return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  }
+
+  /** Runs a statement with named parameters (see statement.ts), after any leading positional ones. */
+  run<T extends pg.QueryResultRow>(statement: Statement, named: Record<string, unknown>, leading: unknown[] = []): Promise<QueryOutcome<T>> {
+    return this.query<T>(statement.name, statement.text, values(statement, named, leading));
   }
 
   /** Runs `work` on one connection inside a transaction. */

@@ -3,16 +3,22 @@ import { AUTH_OPTIONS } from '../auth.module-definition.js';
 import type { AuthModuleOptions } from '../auth.options.js';
 import { AuthDatabase } from './auth-database.js';
 import { CREATE_TOKEN_BLACKLIST, CreateTokenBlacklist1732406400000 } from './migrations/1732406400000-create-token-blacklist.js';
+import { CREATE_TOKEN_SESSION, CreateTokenSession1764633600000 } from './migrations/1764633600000-create-token-session.js';
 
 /** The module's migrations, oldest first: each a TypeORM migration and the statements it runs. */
 export const AUTH_MIGRATION_STEPS = [
   { migration: CreateTokenBlacklist1732406400000, statements: CREATE_TOKEN_BLACKLIST },
+  { migration: CreateTokenSession1764633600000, statements: CREATE_TOKEN_SESSION },
 ] as const;
 
 /** Every table the module uses, with every column it reads or writes: what the start checks. */
 export const AUTH_TABLES: Readonly<Record<string, readonly string[]>> = {
-  token_blacklist_outstandingtoken: ['id', 'jti', 'user_id', 'created_at', 'expires_at', 'session_id'],
+  token_blacklist_outstandingtoken: ['id', 'jti', 'user_id', 'created_at', 'expires_at'],
   token_blacklist_blacklistedtoken: ['id', 'token_id', 'blacklisted_at'],
+  token_session: [
+    'id', 'user_id', 'created_at', 'last_used_at', 'expires_at', 'user_agent', 'ip_address', 'revoked_at', 'revoked_reason',
+    'live_jti', 'live_iat', 'live_exp', 'access_jti', 'access_exp', 'parent_jti', 'parent_rotated_at',
+  ],
 };
 
 /** Serialises the module's migrations across app instances starting at once. */

@@ -30,6 +30,12 @@ export const MESSAGES = {
     `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`,
   serverError: 'A server error occurred.',
   serviceUnavailable: 'Service temporarily unavailable, try again later.',
+  // DRF's SessionAuthentication, in Django's words (CsrfViewMiddleware)
+  csrfFailed: (reason: string) => `CSRF Failed: ${reason}`,
+  csrfBadOrigin: (origin: string) => `Origin checking failed - ${origin} does not match any trusted origins.`,
+  csrfCookieNotSet: 'CSRF cookie not set.',
+  csrfTokenMissing: 'CSRF token missing.',
+  csrfTokenIncorrect: 'CSRF token incorrect.',
   // DRF serializers
   required: 'This field is required.',
   mayNotBeNull: 'This field may not be null.',
@@ -40,7 +46,12 @@ export const MESSAGES = {
   surrogateCharacters: (codePoint: string) => `Surrogate characters are not allowed: ${codePoint}.`,
   expectedDictionary: (type: string) => `Invalid data. Expected a dictionary, but got ${type}.`,
   noDataProvided: 'No data provided',
+  // dj-rest-auth and Django's password forms
+  passwordSaved: 'New password has been saved.',
+  oldPasswordIncorrect: 'Your old password was entered incorrectly. Please enter it again.',
+  passwordMismatch: 'The two password fields didn’t match.',
   // ours
+  incorrectPassword: 'Incorrect password.',
   requestTooLarge: 'Request body is too large.',
   headersTooLarge: 'Request header fields are too large.',
 } as const;

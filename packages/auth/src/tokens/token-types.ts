@@ -5,6 +5,19 @@ export type TokenType = 'access' | 'refresh' | 'sliding';
 /** A token's payload: its claims by name. */
 export type Claims = Record<string, unknown>;
 
+/** A token's id and times, in seconds since the epoch. */
+export interface TokenTimes {
+  readonly jti: string;
+  readonly iat: number;
+  readonly exp: number;
+}
+
+/** The claim that carries a token's session id (SimpleJWT clients ignore it). */
+export const SESSION_ID_CLAIM = 'sid';
+
+/** Marks the claims of a token another issuer signed (JWK_URL): its `sid`, if any, is not one of ours. */
+export const FOREIGN_ISSUER = Symbol('foreignIssuer');
+
 /** A freshly signed token with the claims the blacklist records. */
 export interface MintedToken {
   readonly token: string;

@@ -56,8 +56,8 @@ export class TokenController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A new access token (and, with rotation, a new refresh token)' })
   @ApiOkResponse({ type: TokenRefreshResponse })
-  refresh(@Body() body: TokenRefreshRequest): Promise<TokenRefreshResponse> {
-    return this.issuer.refresh(body.refresh);
+  refresh(@Body() body: TokenRefreshRequest, @Req() request: RequestWithClient): Promise<TokenRefreshResponse> {
+    return this.issuer.refresh(body.refresh, clientInfo(request, this.settings.NUM_PROXIES));
   }
 
   @Post('verify/')
@@ -70,10 +70,10 @@ export class TokenController {
 
   @Post('blacklist/')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log out: blacklist a refresh token and the rest of its session' })
+  @ApiOperation({ summary: 'Log out: end the session of a refresh token (its access tokens stop working at once)' })
   @ApiOkResponse({ type: EmptyResponse })
-  blacklist(@Body() body: TokenBlacklistRequest): Promise<EmptyResponse> {
-    return this.issuer.blacklistToken(body.refresh);
+  blacklist(@Body() body: TokenBlacklistRequest, @Req() request: RequestWithClient): Promise<EmptyResponse> {
+    return this.issuer.blacklistToken(body.refresh, clientInfo(request, this.settings.NUM_PROXIES));
   }
 }
 
@@ -102,7 +102,7 @@ export class SlidingTokenController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Extend a sliding token, until its refresh_exp' })
   @ApiOkResponse({ type: SlidingTokenResponse })
-  refresh(@Body() body: SlidingTokenRefreshRequest): Promise<SlidingTokenResponse> {
-    return this.issuer.refreshSliding(body.token);
+  refresh(@Body() body: SlidingTokenRefreshRequest, @Req() request: RequestWithClient): Promise<SlidingTokenResponse> {
+    return this.issuer.refreshSliding(body.token, clientInfo(request, this.settings.NUM_PROXIES));
   }
 }

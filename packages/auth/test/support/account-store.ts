@@ -49,6 +49,17 @@ export class AccountStore implements UserStore<Account> {
     return rows[0] && ok ? toAccount(rows[0]) : null;
   }
 
+  async checkPassword(user: Account, password: string): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT password_hash FROM accounts WHERE id = $1', [user.id]);
+    if (!rows[0]) return false;
+    const [, saltHex, hashHex] = String(rows[0].password_hash).split(':');
+    return timingSafeEqual(await scrypt(password, Buffer.from(saltHex, 'hex'), 32), Buffer.from(hashHex, 'hex'));
+  }
+
+  async setPassword(user: Account, password: string): Promise<void> {
+    await this.pool.query('UPDATE accounts SET password_hash = $1 WHERE id = $2', [await hashPassword(password), user.id]);
+  }
+
   async findByIdField(field: string, value: string | number): Promise<Account | null> {
     if (field !== 'id' || !/^[1-9][0-9]{0,8}$/.test(String(value))) return null;
     const { rows } = await this.pool.query('SELECT * FROM accounts WHERE id = $1', [Number(value)]);

@@ -1,4 +1,4 @@
-import { Controller, Get, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Controller, Get, HttpCode, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -38,10 +38,19 @@ class ProfileController {
   ping() {
     return { pong: true };
   }
+
+  /** An unsafe request of a signed-in user (what CSRF protects in cookie mode). */
+  @Post('messages/')
+  @HttpCode(201)
+  post(@CurrentUser() user: Account | { id: unknown }) {
+    return { sent: true, by: user.id };
+  }
 }
 
 export interface AdopterApp {
   readonly app: INestApplication;
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
   http(): ReturnType<typeof request>;
   close(): Promise<void>;
 }
@@ -60,5 +69,5 @@ export async function startAdopter(adapter: AdapterName, options: AuthModuleRoot
   await setupDrfHttp(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
-  return { app, http: () => request(url), close: () => app.close() };
+  return { app, url, http: () => request(url), close: () => app.close() };
 }
