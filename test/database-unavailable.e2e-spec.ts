@@ -62,7 +62,7 @@ describe('PostgreSQL refusing connections', () => {
     }
     for (const [name, { status, body, retryAfter, ms }] of Object.entries(answers)) {
       expect({ name, status, body, retryAfter }).toEqual({ name, status: 503, body: UNAVAILABLE, retryAfter: '5' });
-      expect(ms).toBeLessThan(1000);
+      expect(ms).toBeLessThan(2000); // no waiting on a database that refuses
     }
     // Back: the same requests work again, nothing was half-done (the refresh token still rotates).
     expect((await answer(t, 'get', '/api/me/', bearer(tokens.access))).status).toBe(200);
@@ -72,7 +72,8 @@ describe('PostgreSQL refusing connections', () => {
     const deadline = Date.now() + 5000;
     while (!logger.lines.slice(from).some((line) => /available again/.test(line)) && Date.now() < deadline) await sleep(100);
     const lines = logger.lines.slice(from);
-    expect(lines.filter((line) => /^warn \[Database\] The database is unavailable \(55000 database "\w+" is not currently accepting connections\): requests that need it get 503 until it answers again$/.test(line))).toHaveLength(1);
+    // (The first failure names what it met: the refusal, or a pooled connection the server ended.)
+    expect(lines.filter((line) => /^warn \[Database\] The database is unavailable \((55000|57P01|Connection terminated) .*\): requests that need it get 503 until it answers again$/.test(line))).toHaveLength(1);
     expect(lines.filter((line) => /^warn \[Database\] The database is available again after \d+\.\d s \(6 requests answered 503\)$/.test(line))).toHaveLength(1);
     expect(lines.filter((line) => /^error|^\s+at /.test(line))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 // Every setting in src/config/settings.ts, changed from its default, changes what the app does:
 // seen over HTTP with in-process apps, or, for the settings that shape the process itself
-// (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR), by
+// (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR, SHUTDOWN_TIMEOUT), by
 // spawning the built server (dist/main.js) and watching its output, its port and its database.
 import { createPublicKey, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -1358,7 +1358,7 @@ describe('database timeouts and the throttle store (in-process apps)', () => {
       await locker.end();
     }
   }
-  const LOCK_TOKENS = 'SELECT id FROM token_blacklist_outstandingtoken FOR UPDATE';
+  const LOCK_TOKENS = 'SELECT id FROM token_session FOR UPDATE';
   const timed = async <T>(work: Promise<T>) => {
     const started = Date.now();
     const result = await work;
@@ -1499,7 +1499,7 @@ async function loginAt(url: string): Promise<{ status: number; body: Record<stri
 }
 
 describe('settings read at process start (spawned dist/main.js)', () => {
-  covers('NODE_ENV', 'HOST', 'PORT', 'LOG_LEVEL', 'DATABASE_URL', 'DATABASE_MIGRATE_ON_START', 'DATA_DIR');
+  covers('NODE_ENV', 'HOST', 'PORT', 'LOG_LEVEL', 'DATABASE_URL', 'DATABASE_MIGRATE_ON_START', 'DATA_DIR', 'SHUTDOWN_TIMEOUT');
   const emptyDatabases: string[] = [];
   let tmp: string;
   let databaseUrl: string;
@@ -1713,28 +1713,6 @@ describe('settings read at process start (spawned dist/main.js)', () => {
       await stop(server);
     }
   });
-});
-
-describe('SHUTDOWN_TIMEOUT (spawned dist/main.js)', () => {
-  covers('SHUTDOWN_TIMEOUT');
-  let tmp: string;
-  let databaseUrl: string;
-  beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'settings-shutdown-'));
-    MAIN = await snapshotBuild(join(tmp, 'build'));
-    databaseUrl = await freshDatabase();
-    const t = await startApp({}, databaseUrl);
-    try {
-      await createUser(t, { username: 'alice', password: PASSWORD });
-    } finally {
-      await t.close();
-    }
-  });
-  afterAll(() => {
-    killAll();
-    if (existsSync(join(tmp, 'build', 'node_modules'))) unlinkSync(join(tmp, 'build', 'node_modules'));
-    rmSync(tmp, { recursive: true, force: true });
-  });
 
   /** SIGTERM while a refresh waits on a row lock that is released `holdMs` later; what came of both. */
   async function sigtermDuring(env: Record<string, string>, holdMs: number) {
@@ -1745,7 +1723,7 @@ describe('SHUTDOWN_TIMEOUT (spawned dist/main.js)', () => {
       const locker = new pg.Client({ connectionString: databaseUrl });
       await locker.connect();
       await locker.query('BEGIN');
-      await locker.query('SELECT id FROM token_blacklist_outstandingtoken FOR UPDATE');
+      await locker.query('SELECT id FROM token_session FOR UPDATE');
       const pending = fetch(`${url}/api/token/refresh/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh }) });
       await sleep(300);
       const started = Date.now();
@@ -1759,14 +1737,14 @@ describe('SHUTDOWN_TIMEOUT (spawned dist/main.js)', () => {
     }
   }
 
-  it('1s: a request still running a second after SIGTERM gets 503, the log names it, the exit code is 1', async () => {
+  it('SHUTDOWN_TIMEOUT=1s: a request still running a second after SIGTERM gets 503, the log names it, the exit code is 1', async () => {
     const { status, connection, exit, ms, log } = await sigtermDuring({ SHUTDOWN_TIMEOUT: '1s' }, 4000);
     expect({ status, connection, exit }).toEqual({ status: 503, connection: 'close', exit: { code: 1, signal: null } });
     expect(ms).toBeLessThan(4000);
     expect(log).toMatch(/Shutdown deadline \(1\.0 s\) passed: cut 1 request\(s\) still running: POST \/api\/token\/refresh\/ \(running \d+\.\d s\)/);
   });
 
-  it('by default (10 s): a request that needs 2 s more finishes with 200, and the exit code is 0', async () => {
+  it('SHUTDOWN_TIMEOUT by default (10 s): a request that needs 2 s more finishes with 200, and the exit code is 0', async () => {
     const { status, connection, exit, ms, log } = await sigtermDuring({}, 2000);
     expect({ status, connection, exit }).toEqual({ status: 200, connection: 'close', exit: { code: 0, signal: null } });
     expect(ms).toBeGreaterThanOrEqual(1900);

@@ -77,7 +77,7 @@ describe('SIGTERM and SIGINT (spawned dist/main.js)', () => {
       const { refresh } = (await kept.post(url, '/api/token/', { username: 'alice', password: 'correct horse' })).body as { refresh: string };
       await locker.connect();
       await locker.query('BEGIN');
-      await locker.query('SELECT id FROM token_blacklist_outstandingtoken FOR UPDATE');
+      await locker.query('SELECT id FROM token_session FOR UPDATE');
       const inFlight = other.post(url, '/api/token/refresh/', { refresh });
       await sleep(300);
       process.kill(server.child.pid!, 'SIGTERM');

@@ -7,9 +7,8 @@ import { sleep } from '../support/server-process.js';
 import { DrillCluster, seedUsers } from './support/cluster.js';
 import { Instance, login } from './support/instance.js';
 import { checkInvariants } from './support/invariants.js';
-import { Client, summarize, underLoad } from './support/load.js';
-import { byOperation } from './support/mixed.js';
-import { report } from './support/report.js';
+import { Client, underLoad } from './support/load.js';
+import { loadFigures, report } from './support/report.js';
 
 const CLIENTS = 40;
 
@@ -50,9 +49,7 @@ describe('drill: kill -9 in a refresh storm', () => {
     const fates = await Promise.all(last.map((token) => fateOf(survivor, token)));
     const tally = (fate: string) => fates.filter((f) => f === fate).length;
     const figures = {
-      requests: summarize(samples).requests,
-      outcomes: byOperation(samples),
-      'max latency (ms)': summarize(samples).maxMs,
+      ...loadFigures(samples),
       'invariant violations': invariants,
       "clients' last tokens": { 'usable once': tally('usable once'), 'refused 401': tally('refused 401'), other: fates.length - tally('usable once') - tally('refused 401') },
     };

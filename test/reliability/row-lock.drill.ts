@@ -38,7 +38,7 @@ describe('drill: a row lock held for 12 s', () => {
       async () => {
         await sleep(2000);
         await locker.query('BEGIN');
-        await locker.query('SELECT id FROM token_blacklist_outstandingtoken FOR UPDATE');
+        await locker.query('SELECT id FROM token_session FOR UPDATE');
         lockedAt = performance.now();
         await sleep(12000);
         await locker.query('COMMIT');

@@ -73,7 +73,7 @@ describe('drill: SIGTERM under load', () => {
     const locker = new pg.Client({ connectionString: cluster.url });
     await locker.connect();
     await locker.query('BEGIN');
-    await locker.query('SELECT id FROM token_blacklist_outstandingtoken FOR UPDATE');
+    await locker.query('SELECT id FROM token_session FOR UPDATE');
     const client = new Client([]);
     let stuck: Sample | undefined;
     let exit: Awaited<typeof app.server.closed> | null = null;

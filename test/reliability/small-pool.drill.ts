@@ -5,8 +5,8 @@ import { sleep } from '../support/server-process.js';
 import { DrillCluster, seedUsers } from './support/cluster.js';
 import { Instance } from './support/instance.js';
 import { failures, summarize, underLoad } from './support/load.js';
-import { byOperation, MixedWorker } from './support/mixed.js';
-import { report } from './support/report.js';
+import { MixedWorker } from './support/mixed.js';
+import { loadFigures, report } from './support/report.js';
 
 describe('drill: a pool of 2 under 64 connections', () => {
   let cluster: DrillCluster;
@@ -40,18 +40,11 @@ describe('drill: a pool of 2 under 64 connections', () => {
         }
       },
     );
-    const summary = summarize(samples);
-    const figures = {
-      requests: summary.requests,
-      outcomes: byOperation(samples),
-      'max latency (ms)': summary.maxMs,
-      'p99 latency (ms)': summary.p99Ms,
-      'peak connections to PostgreSQL': peakConnections,
-    };
+    const figures = { ...loadFigures(samples), 'peak connections to PostgreSQL': peakConnections };
     report('pool of 2 under 64 connections', figures);
 
     expect(failures(samples)).toEqual({});
-    expect(summary.outcomes).toEqual({ 200: summary.requests });
+    expect(summarize(samples).outcomes).toEqual({ 200: figures.requests });
     expect(peakConnections).toBeLessThanOrEqual(2);
   });
 });

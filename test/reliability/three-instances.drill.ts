@@ -8,8 +8,8 @@ import { sleep } from '../support/server-process.js';
 import { DrillCluster, seedUsers } from './support/cluster.js';
 import { Instance, login } from './support/instance.js';
 import { Client, failures, summarize, underLoad } from './support/load.js';
-import { byOperation, MixedWorker } from './support/mixed.js';
-import { report } from './support/report.js';
+import { MixedWorker } from './support/mixed.js';
+import { loadFigures, report } from './support/report.js';
 
 const CLIENTS = 24;
 const TOKEN_RATE = 1000; // per minute and client address: the load stays under it, the flood below does not
@@ -52,19 +52,15 @@ describe('drill: three instances under 30 s of mixed load', () => {
       },
       (worker) => ({ 'X-Forwarded-For': `10.0.0.${worker + 1}` }),
     );
-    const summary = summarize(samples);
     const figures = {
-      requests: summary.requests,
-      outcomes: byOperation(samples),
-      'max latency (ms)': summary.maxMs,
-      'p99 latency (ms)': summary.p99Ms,
+      ...loadFigures(samples),
       'successors of 20 concurrent refreshes of one token, per round': successors,
       [`${TOKEN_RATE * 1.5} token requests from one address (limit ${TOKEN_RATE}/minute)`]: flood,
     };
     report('three instances, 30 s of mixed load, shared throttle store', figures);
 
     expect(failures(samples)).toEqual({});
-    expect(Object.keys(summary.outcomes).filter((outcome) => Number(outcome) >= 500)).toEqual([]);
+    expect(Object.keys(summarize(samples).outcomes).filter((outcome) => Number(outcome) >= 500)).toEqual([]);
     expect(successors).toEqual(Array(10).fill(1));
     expect(flood).toEqual({ 401: TOKEN_RATE, 429: TOKEN_RATE / 2 });
   });

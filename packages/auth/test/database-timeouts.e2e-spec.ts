@@ -57,7 +57,7 @@ describe.each(ADAPTERS)('the module\'s own pool on %s', (adapter) => {
     let res;
     try {
       await locker.query('BEGIN');
-      await locker.query('SELECT id FROM token_blacklist_outstandingtoken FOR UPDATE');
+      await locker.query('SELECT id FROM token_session FOR UPDATE');
       res = await timed(t.http().post('/api/token/refresh/').send({ refresh }));
     } finally {
       await locker.query('COMMIT');
