@@ -18,9 +18,9 @@ export class MixedWorker {
     private readonly bases: readonly string[],
   ) {}
 
-  /** One request of the mix, on the next instance in turn. */
+  /** One request of the mix; each round of ten goes to the next instance, so every kind reaches each. */
   async step(client: Client): Promise<Sample> {
-    const base = this.bases[this.turn % this.bases.length];
+    const base = this.bases[Math.floor(this.turn / 10) % this.bases.length];
     const kind = this.turn++ % 10;
     if (this.tokens === null) return this.login(client, base);
     if (kind === 9) return client.get(base, '/api/health/', 'health');
