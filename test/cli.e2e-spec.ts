@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -559,6 +559,47 @@ describe('CLI (node dist/cli.js)', () => {
     });
   });
 
+  describe('generatekey', () => {
+    it('prints a new key for the algorithm, opening no database; the server signs and verifies with it', async () => {
+      const bare = await emptyDatabase();
+      const es = await cli(['generatekey', '--algorithm', 'ES256', '--public'], bare);
+      expect(es.code).toBe(0);
+      expect(es.stderr).toBe('');
+      const [privatePem, publicPem] = es.stdout.split(/(?<=-----END PRIVATE KEY-----)\n/);
+      const key = createPrivateKey(privatePem);
+      expect([key.asymmetricKeyType, key.asymmetricKeyDetails?.namedCurve]).toEqual(['ec', 'prime256v1']);
+      expect(createPublicKey(publicPem).export({ format: 'jwk' })).toEqual(createPublicKey(key).export({ format: 'jwk' }));
+      const ed = await cli(['generatekey', '--algorithm', 'EdDSA'], bare);
+      expect(createPrivateKey(ed.stdout).asymmetricKeyType).toBe('ed25519');
+      const hs = await cli(['generatekey', '--algorithm', 'HS512'], bare);
+      expect(hs.stdout).toMatch(/^[A-Za-z0-9_-]{86}\n$/); // 64 random bytes
+      const byDefault = await cli(['generatekey'], bare, { JWT_ALGORITHM: 'RS384' });
+      expect(createPrivateKey(byDefault.stdout).asymmetricKeyDetails?.modulusLength).toBe(3072);
+      expect(await tables(bare)).toEqual([]);
+
+      const t = await startApp({ JWT_ALGORITHM: 'ES256', JWT_SIGNING_KEY: privatePem }, url);
+      try {
+        await t.users.create({ username: 'keyed', password: 'keyed pass word' });
+        const res = await t.http().post('/api/token/').send({ username: 'keyed', password: 'keyed pass word' });
+        expect(res.status).toBe(200);
+        expect((await t.http().get('/api/me/').set('Authorization', `Bearer ${res.body.access}`)).status).toBe(200);
+      } finally {
+        await t.close();
+      }
+    }, TEST_TIMEOUT);
+
+    it('refuses an unknown algorithm, and --public for an HMAC secret: exit 2, nothing printed', async () => {
+      const bad = await cli(['generatekey', '--algorithm', 'none'], url);
+      expect(bad).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: "Error: generatekey: --algorithm: expected one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, got 'none' (see: node dist/cli.js generatekey --help)\n",
+      });
+      const hmac = await cli(['generatekey', '--algorithm', 'HS256', '--public'], url);
+      expect([hmac.code, hmac.stdout]).toEqual([2, '']);
+    }, TEST_TIMEOUT);
+  });
+
   describe('importdjangousers', () => {
     const FIXTURE = join(ROOT, 'test/fixtures/django/dumpdata-users.json');
     let target: string;
@@ -748,7 +789,7 @@ describe('CLI (node dist/cli.js)', () => {
   describe('help, and command lines it refuses: nothing is run, nothing opened', () => {
     /** Every command migrates before it runs: a database still without tables was never opened. */
     let bare: string;
-    const commands = ['changepassword', 'createsuperuser', 'createuser', 'flushexpiredtokens', 'importdjangousers', 'listsessions', 'migrate', 'revokesessions'];
+    const commands = ['changepassword', 'createsuperuser', 'createuser', 'flushexpiredtokens', 'generatekey', 'importdjangousers', 'listsessions', 'migrate', 'revokesessions'];
     /** What createsuperuser --no-input would need to create someone. */
     const superuser = { DJANGO_SUPERUSER_USERNAME: 'helpadmin', DJANGO_SUPERUSER_PASSWORD: STRONG };
 
@@ -766,6 +807,7 @@ describe('CLI (node dist/cli.js)', () => {
         '  createsuperuser     Create a staff superuser, prompting for what is missing',
         '  createuser          Create a user without prompting (for scripts)',
         '  flushexpiredtokens  Delete expired outstanding and blacklisted tokens, and sessions that can serve no token any more',
+        '  generatekey         Print a new signing key for JWT_SIGNING_KEY (nothing is stored)',
         '  importdjangousers   Import the users of a Django project, keeping their password hashes',
         "  listsessions        List a user's live sessions, newest first",
         '  migrate             Apply pending database migrations',
@@ -800,6 +842,7 @@ describe('CLI (node dist/cli.js)', () => {
           createuser:
             'Usage: node dist/cli.js createuser --username <username> --password <password> [--email <email>] [--inactive] [--staff] [--superuser] [--skip-password-validation]',
           flushexpiredtokens: 'Usage: node dist/cli.js flushexpiredtokens',
+          generatekey: 'Usage: node dist/cli.js generatekey [--algorithm <algorithm>] [--public]',
           importdjangousers: 'Usage: node dist/cli.js importdjangousers (--from-json <file> | --from-database <url>) [--time-zone <zone>]',
           listsessions: 'Usage: node dist/cli.js listsessions <username>',
           migrate: 'Usage: node dist/cli.js migrate',

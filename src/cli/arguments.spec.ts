@@ -60,6 +60,6 @@ describe('the command line of every command', () => {
 describe('the registry', () => {
   it('lists each command once, by the name its file declares, alphabetically', () => {
     const names = COMMANDS.map((c) => c.name);
-    expect(names).toEqual(['changepassword', 'createsuperuser', 'createuser', 'flushexpiredtokens', 'importdjangousers', 'listsessions', 'migrate', 'revokesessions']);
+    expect(names).toEqual(['changepassword', 'createsuperuser', 'createuser', 'flushexpiredtokens', 'generatekey', 'importdjangousers', 'listsessions', 'migrate', 'revokesessions']);
   });
 });

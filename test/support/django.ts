@@ -18,13 +18,27 @@ export const dumpdataEntries = (): DumpdataEntry[] => JSON.parse(DUMPDATA);
 
 /** django-simplejwt.json: the plaintext passwords, SimpleJWT's settings, the tokens it issued. */
 export interface DjangoFixture {
-  simple_jwt: { SIGNING_KEY: string; ALGORITHM: string };
+  simple_jwt: { SIGNING_KEY: string; ALGORITHM: string; ACCESS_TOKEN_LIFETIME_SECONDS: number; REFRESH_TOKEN_LIFETIME_SECONDS: number };
   users: { id: number; username: string; password: string | null; hasher: string | null; is_active: boolean; is_staff: boolean; is_superuser: boolean }[];
   refresh_tokens: { username: string; user_id: number; jti: string; blacklisted: boolean; token: string }[];
   access_tokens: { username: string; user_id: number; jti: string; token: string }[];
 }
 
 export const DJANGO: DjangoFixture = JSON.parse(fixture('django-simplejwt.json'));
+
+/** alice as GET /api/me/ shows her: to the millisecond (dumpdata keeps no more, and a JavaScript date holds no more). */
+export const ALICE_VIEW = {
+  id: 1,
+  username: 'alice',
+  email: 'alice@example.com',
+  first_name: 'Alice',
+  last_name: 'Liddell',
+  is_staff: true,
+  is_superuser: true,
+  is_active: true,
+  last_login: '2024-11-02T09:15:01.987000Z',
+  date_joined: '2019-05-17T08:30:12.345000Z',
+};
 
 /** auth_user rows with timestamps to the microsecond in UTC, and xmin (which moves on any write). */
 export const AUTH_USER_ROWS = `SELECT id, username, password, email, first_name, last_name, is_active, is_staff, is_superuser,
@@ -102,4 +116,36 @@ export async function dropDjangoDatabases(): Promise<void> {
     const name = made.pop()!;
     await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
+}
+
+/** One line of a database's schema: a column (type, NOT NULL, default), an index or a constraint, with its table. */
+export interface SchemaLine {
+  table: string;
+  line: string;
+}
+
+const SCHEMA = `
+  SELECT c.relname AS table, format('column %s %s%s%s', a.attname, format_type(a.atttypid, a.atttypmod),
+    CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END, coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')) AS line
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL SELECT tablename, 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+  UNION ALL SELECT conrelid::regclass::text, format('constraint %s %s', conname, pg_get_constraintdef(oid))
+  FROM pg_constraint WHERE connamespace = 'public'::regnamespace`;
+
+/** Schema lines by table, then line, in code-unit order (whatever the database's collation). */
+export const sortLines = (lines: SchemaLine[]): SchemaLine[] =>
+  [...lines].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : a.line < b.line ? -1 : a.line > b.line ? 1 : 0));
+
+/** Every table's columns, indexes and constraints, in a stable order. */
+export const schemaOf = async (url: string): Promise<SchemaLine[]> => sortLines(await sql<SchemaLine>(url, SCHEMA));
+
+/** Every row of each table, as JSON text, sorted: what must survive an adoption unchanged. */
+export async function rowsOf(url: string, tables: string[]): Promise<Record<string, string[]>> {
+  const rows: Record<string, string[]> = {};
+  for (const table of tables) {
+    rows[table] = (await sql<{ row: string }>(url, `SELECT to_jsonb(t)::text AS row FROM "${table}" t`)).map((r) => r.row).sort();
+  }
+  return rows;
 }

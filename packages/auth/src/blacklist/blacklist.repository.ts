@@ -42,18 +42,34 @@ const BLACKLIST = statement(
 );
 /**
  * The first refresh of a token from before sessions: blacklists it and starts its session with
- * the successor, in one statement; of concurrent callers exactly one wins.
+ * the successor, in one statement; of concurrent callers exactly one wins. The user id is two
+ * parameters: the outstanding user_id is an integer in SimpleJWT's own table, token_session's is text.
  */
 const ROTATE_INTO_SESSION = statement(
   'legacy_rotate_into_session',
   `WITH old AS (${UPSERT_OLD}), won AS (${BLACKLIST_OLD}),
    started AS (
      INSERT INTO token_session (id, user_id, expires_at, user_agent, ip_address, live_jti, live_iat, live_exp, access_jti, access_exp)
-     SELECT $sid, $user_id, to_timestamp($session_end), $user_agent, $ip_address, $live_jti, $live_iat, $live_exp, $access_jti, $access_exp
+     SELECT $sid, $session_user_id, to_timestamp($session_end), $user_agent, $ip_address, $live_jti, $live_iat, $live_exp, $access_jti, $access_exp
      FROM won RETURNING id)
    SELECT EXISTS (SELECT 1 FROM started) AS rotated`,
 );
-const FLUSH = statement('legacy_flush', `DELETE FROM ${OUTSTANDING} WHERE expires_at < now()`);
+/**
+ * Expired tokens with their blacklist entries, in one statement: SimpleJWT's own foreign key
+ * (a Django database adopted in place) does not cascade in the database, Django's ORM does.
+ */
+const FLUSH = statement(
+  'legacy_flush',
+  `WITH entries AS (DELETE FROM ${BLACKLISTED} b USING ${OUTSTANDING} o WHERE b.token_id = o.id AND o.expires_at < now())
+   DELETE FROM ${OUTSTANDING} WHERE expires_at < now()`,
+);
+
+/**
+ * SimpleJWT's own outstanding table (a Django database adopted in place) holds user_id as an
+ * integer referencing auth_user: a user it cannot hold (gone: foreign_key_violation; not an
+ * integer: invalid_text_representation, numeric_value_out_of_range).
+ */
+const NO_USER_THERE = new Set(['23503', '22P02', '22003']);
 
 /**
  * The outstanding and blacklisted tokens of SimpleJWT's token_blacklist app, for tokens without a
@@ -68,9 +84,20 @@ export class BlacklistRepository {
     return (await this.db.run(IS_BLACKLISTED, { jti })).rowCount > 0;
   }
 
-  /** Logout: false when the token was blacklisted already (nothing changes then). */
+  /**
+   * Logout: false when the token was blacklisted already (nothing changes then). A token whose
+   * user SimpleJWT's table cannot hold is recorded without one, as Django's ON DELETE SET NULL
+   * leaves a deleted user's tokens.
+   */
   async blacklist(token: TokenRecord): Promise<boolean> {
-    const { rows } = await this.db.run<{ blacklisted: boolean }>(BLACKLIST, recordValues(token));
+    const run = async (record: TokenRecord) => (await this.db.run<{ blacklisted: boolean }>(BLACKLIST, recordValues(record))).rows;
+    let rows: { blacklisted: boolean }[];
+    try {
+      rows = await run(token);
+    } catch (error) {
+      if (token.userId === null || !NO_USER_THERE.has((error as { code?: string }).code ?? '')) throw error;
+      rows = await run({ ...token, userId: null });
+    }
     return rows[0]?.blacklisted === true;
   }
 
@@ -80,6 +107,7 @@ export class BlacklistRepository {
     const { rows } = await this.db.run<{ rotated: boolean }>(ROTATE_INTO_SESSION, {
       ...recordValues(old),
       sid: session.id,
+      session_user_id: session.userId,
       session_end: session.expiresAt,
       user_agent: session.client.userAgent,
       ip_address: session.client.ip || null,

@@ -1,10 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ifColumn } from './ddl-guards.js';
 
 /**
  * Sessions: one row per login, holding its refresh-token generation (the live token, its
  * immediate parent and when that parent was rotated), so rotation, grace retry, reuse detection
  * and revocation all serialise on one row. Outstanding tokens no longer carry a session: only
- * tokens issued before sessions (or by SimpleJWT itself) live in the token_blacklist tables.
+ * tokens issued before sessions (or by SimpleJWT itself) live in the token_blacklist tables
+ * (SimpleJWT's own have no session_id column: nothing to relax there).
  */
 export const CREATE_TOKEN_SESSION = [
   `CREATE TABLE IF NOT EXISTS token_session (
@@ -27,7 +29,12 @@ export const CREATE_TOKEN_SESSION = [
    )`,
   `CREATE INDEX IF NOT EXISTS token_session_user_id_idx ON token_session (user_id)`,
   `CREATE INDEX IF NOT EXISTS token_session_expires_at_idx ON token_session (expires_at)`,
-  `ALTER TABLE token_blacklist_outstandingtoken ALTER COLUMN session_id DROP NOT NULL`,
+  ifColumn(
+    'token_blacklist_outstandingtoken',
+    'session_id',
+    `ALTER TABLE token_blacklist_outstandingtoken ALTER COLUMN session_id DROP NOT NULL`,
+    `c.is_nullable = 'NO'`,
+  ),
 ];
 
 export class CreateTokenSession1764633600000 implements MigrationInterface {
