@@ -7,6 +7,7 @@ import { admin, dropDatabases, emptyDatabase } from '../../../test/support/datab
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { AccountStore } from './support/account-store.js';
 import { ADAPTERS, SIGNING_KEY, startAdopter, type AdopterApp } from './support/adapters.js';
+import { BoundedClient, databasePoolOptions, databaseTimeouts, SettingsError } from '../src/index.js';
 
 const UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' };
 const APPLICATION = 'simplejwt-module-spec';
@@ -84,5 +85,42 @@ describe.each(ADAPTERS)('the module\'s own pool on %s', (adapter) => {
     expect(res.ms).toBeGreaterThanOrEqual(900);
     expect(res.ms).toBeLessThan(2500);
     expect((await login()).status).toBe(200);
+  });
+});
+
+describe('databasePoolOptions and BoundedClient', () => {
+  it('bound every wait: the statement (and an idle transaction) on the server, the answer and the connection on the client', () => {
+    expect(databasePoolOptions(databaseTimeouts({}))).toEqual({
+      Client: BoundedClient,
+      connectionTimeoutMillis: 3000,
+      statement_timeout: 5000,
+      idle_in_transaction_session_timeout: 5000,
+      query_timeout: 5500,
+    });
+    expect(databasePoolOptions(databaseTimeouts({ databaseStatementTimeout: 0, databasePoolTimeout: '1.5s' }))).toEqual({
+      Client: pg.Client,
+      connectionTimeoutMillis: 1500,
+    });
+    expect(() => databaseTimeouts({ databaseStatementTimeout: 'soon' })).toThrow(SettingsError);
+    expect(() => databaseTimeouts({ databasePoolTimeout: '-1' })).toThrow('databasePoolTimeout: expected seconds or a duration');
+  });
+
+  it('closes a connection whose answer never came, so nothing waits on it again', async () => {
+    const url = await emptyDatabase();
+    const proxy = await TcpProxy.start(Number(new URL(url).port));
+    const client = new BoundedClient({ connectionString: proxy.route(url), query_timeout: 300 });
+    client.on('error', () => {}); // the closed connection reports itself; the query already failed
+    try {
+      await client.connect();
+      proxy.cut();
+      await expect(client.query('SELECT 1')).rejects.toThrow('Query read timeout');
+      const started = Date.now();
+      await expect(client.query('SELECT 1')).rejects.toThrow(/not queryable|Connection terminated/);
+      expect(Date.now() - started).toBeLessThan(100); // refused at once, not another wait
+    } finally {
+      proxy.restore();
+      await client.end().catch(() => {});
+      await proxy.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ import { Client, type Sample } from './load.js';
 import { PASSWORD } from './cluster.js';
 
 export const SIGNING_KEY = 'drill-signing-key-0123456789-abcdefghijklmnop';
-const MAIN = process.env.DRILL_MAIN ?? join(ROOT, 'dist', 'main.js');
+const MAIN = process.env.DRILL_MAIN || join(ROOT, 'dist', 'main.js');
 
 export class Instance {
   private constructor(
