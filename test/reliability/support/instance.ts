@@ -35,6 +35,8 @@ export class Instance {
       return new Instance(server, await listening(server), dataDir);
     } catch (error) {
       if (running(server.child)) process.kill(server.child.pid!, 'SIGKILL');
+      await server.closed;
+      rmSync(dataDir, { recursive: true, force: true });
       throw error;
     }
   }
