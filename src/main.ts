@@ -4,11 +4,14 @@
 import './thread-pool.js';
 import 'reflect-metadata';
 import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
 import { withSigningKey } from './config/signing-key.js';
 import { openDatabase, UnmigratedDatabase } from './database/open-database.js';
+import { EmbeddedPostgresError } from './database/postgres-access.js';
 import { createApp, logLevels } from './http/create-app.js';
+import { gracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { UsersService } from './users/users.service.js';
 
 /** Serves the API: configuration, database (embedded unless DATABASE_URL), then HTTP. */
@@ -27,11 +30,38 @@ async function main(): Promise<void> {
   try {
     database = await openDatabase(config);
   } catch (error) {
-    if (!(error instanceof UnmigratedDatabase)) throw error;
+    if (!(error instanceof UnmigratedDatabase || error instanceof EmbeddedPostgresError)) throw error;
     logger.error(error.message);
     process.exit(1);
   }
-  let app;
+  // From here on a signal stops what was started: PostgreSQL runs in its own process group and
+  // would outlive the app. Before the app serves, there is nothing to drain.
+  let app: NestFastifyApplication | undefined;
+  let serving = false;
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) {
+      logger.warn(`${signal} again: stopping now, without waiting for requests`);
+      await database.stop().finally(() => process.exit(1));
+      return;
+    }
+    closing = true;
+    if (!serving || app === undefined) {
+      logger.log(`${signal} while starting: stopping`);
+      await database.stop().finally(() => process.exit(0));
+      return;
+    }
+    const code = await gracefulShutdown(app, {
+      signal,
+      timeoutMs: config.shutdownTimeout * 1000,
+      logger,
+      stopDatabase: () => database.stop(),
+    });
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
   try {
     app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });
     await app.listen({ port: config.port, host: config.host });
@@ -40,25 +70,15 @@ async function main(): Promise<void> {
     await database.stop();
     throw error;
   }
+  serving = true;
 
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   logger.log(`Listening on ${url}/api/`);
   if (config.openApiPath !== null) logger.log(`OpenAPI explorer: ${url}/${config.openApiPath}`);
-  if ((await app.get(UsersService).count()) === 0) {
+  // A hint, not a check: a database that is away right now must not stop a server that serves.
+  if ((await app.get(UsersService).count().catch(() => null)) === 0) {
     logger.log('No users yet. Create the first: npm run cli -- createsuperuser (or createuser --username U --password P)');
   }
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.log(`${signal}: shutting down`);
-    await app.close();
-    await database.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { admin, dropDatabases } from './support/database.js';
+import { allowConnections, dropDatabases } from './support/database.js';
 import { startApp, type TestApp } from './support/test-app.js';
 
 const OK = { status: 'ok', database: 'ok' };
@@ -7,27 +7,15 @@ const UNAVAILABLE = { status: 'unavailable', database: 'unavailable' };
 
 describe('GET /api/health/', () => {
   let t: TestApp;
-  let name: string;
 
   beforeAll(async () => {
     t = await startApp();
-    name = new URL(t.databaseUrl).pathname.slice(1);
   });
   afterAll(async () => {
-    await allowConnections(true).catch(() => {});
+    await allowConnections(t.databaseUrl, true).catch(() => {});
     await t.close();
     await dropDatabases();
   });
-
-  /** Refuses (or allows again) new connections to the app's database, closing the open ones. */
-  async function allowConnections(allowed: boolean): Promise<void> {
-    await admin(async (client) => {
-      await client.query(`ALTER DATABASE ${client.escapeIdentifier(name)} ALLOW_CONNECTIONS ${allowed}`);
-      if (!allowed) {
-        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-      }
-    });
-  }
 
   it.each(['/api/health/', '/api/health'])('answers 200 at %s without credentials', async (path) => {
     const res = await t.http().get(path);
@@ -62,7 +50,7 @@ describe('GET /api/health/', () => {
 
   it('answers 503 within a few seconds while the database refuses connections, then 200 again', async () => {
     expect((await t.http().get('/api/health/')).status).toBe(200);
-    await allowConnections(false);
+    await allowConnections(t.databaseUrl, false);
     try {
       const started = Date.now();
       const res = await t.http().get('/api/health/').timeout(10_000);
@@ -72,7 +60,7 @@ describe('GET /api/health/', () => {
       const again = await t.http().get('/api/health').timeout(10_000);
       expect({ status: again.status, body: again.body }).toEqual({ status: 503, body: UNAVAILABLE });
     } finally {
-      await allowConnections(true);
+      await allowConnections(t.databaseUrl, true);
     }
     const res = await t.http().get('/api/health/');
     expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: OK });

@@ -1,15 +1,13 @@
 // Every setting in src/config/settings.ts, changed from its default, changes what the app does:
 // seen over HTTP with in-process apps, or, for the settings that shape the process itself
-// (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR), by
+// (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR, SHUTDOWN_TIMEOUT), by
 // spawning the built server (dist/main.js) and watching its output, its port and its database.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPublicKey, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ModuleMetadata } from '@nestjs/common';
 import jsonwebtoken from 'jsonwebtoken';
@@ -19,6 +17,8 @@ import { freePort } from '../src/database/embedded-postgres.js';
 import { SETTINGS } from '../src/config/settings.js';
 import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';
 import { DefaultRouteModule } from './support/default-route.js';
+import { RedisServer } from './support/redis-server.js';
+import { killAll, launch as launchServer, listening, ROOT, running, sleep, snapshotBuild, stop, waitUntil, within } from './support/server-process.js';
 import { bearer, createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 import { accessClaims, now, refreshClaims, signed } from './support/tokens.js';
 import { forge } from './security/forge.js';
@@ -82,7 +82,6 @@ const lifetime = (token: string) => {
   const { exp, iat } = decode(token).payload as { exp: number; iat: number };
   return exp - iat;
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function pemPair(type: 'rsa' | 'ec'): { privateKey: string; publicKey: string } {
   const privateKeyEncoding = { type: 'pkcs8', format: 'pem' } as const;
@@ -1399,125 +1398,131 @@ describe('settings changed from their defaults (in-process apps)', () => {
   });
 });
 
+describe('database timeouts and the throttle store (in-process apps)', () => {
+  const UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' };
+
+  /** Runs `work` while another session holds `lock` (a statement taking row or table locks). */
+  async function whileLocked<T>(t: TestApp, lock: string, work: () => Promise<T>): Promise<T> {
+    const locker = new pg.Client({ connectionString: t.databaseUrl });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(lock);
+      return await work();
+    } finally {
+      await locker.query('COMMIT').catch(() => {});
+      await locker.end();
+    }
+  }
+  const LOCK_TOKENS = 'SELECT id FROM token_session FOR UPDATE';
+  const timed = async <T>(work: Promise<T>) => {
+    const started = Date.now();
+    const result = await work;
+    return { result, ms: Date.now() - started };
+  };
+
+  describe('DATABASE_STATEMENT_TIMEOUT', () => {
+    covers('DATABASE_STATEMENT_TIMEOUT');
+    const defaults = appWith({});
+    const short = appWith({ DATABASE_STATEMENT_TIMEOUT: '1s' });
+
+    it('1s: a refresh stuck behind a row lock is a 503 with Retry-After after about a second; the token still works after', async () => {
+      const { refresh: token } = await pair(short.t);
+      const { result: res, ms } = await whileLocked(short.t, LOCK_TOKENS, () => timed(refresh(short.t, token)));
+      expect([res.status, res.body, res.headers['retry-after']]).toEqual([503, UNAVAILABLE, '5']);
+      expect(ms).toBeGreaterThanOrEqual(900);
+      expect(ms).toBeLessThan(2500);
+      expect((await refresh(short.t, token)).status).toBe(200); // nothing was half-done
+    });
+
+    it('1s: an ORM query stuck behind a table lock (GET /api/notes/) is a 503 after about a second', async () => {
+      const { result: res, ms } = await whileLocked(short.t, 'LOCK TABLE notes_note IN ACCESS EXCLUSIVE MODE', () => timed(short.t.http().get('/api/notes/')));
+      expect([res.status, res.body]).toEqual([503, UNAVAILABLE]);
+      expect(ms).toBeLessThan(2500);
+    });
+
+    it('by default (5 s): the same refresh waits about five seconds, then 503', async () => {
+      const { refresh: token } = await pair(defaults.t);
+      const { result: res, ms } = await whileLocked(defaults.t, LOCK_TOKENS, () => timed(refresh(defaults.t, token)));
+      expect([res.status, res.body]).toEqual([503, UNAVAILABLE]);
+      expect(ms).toBeGreaterThanOrEqual(4900);
+      expect(ms).toBeLessThan(6500);
+    });
+  });
+
+  describe('DATABASE_POOL_TIMEOUT', () => {
+    covers('DATABASE_POOL_TIMEOUT');
+    // One connection, held by a refresh stuck behind a row lock for up to 30 s.
+    const defaults = appWith({ DATABASE_POOL_SIZE: '1', DATABASE_STATEMENT_TIMEOUT: '30s' });
+    const short = appWith({ DATABASE_POOL_SIZE: '1', DATABASE_STATEMENT_TIMEOUT: '30s', DATABASE_POOL_TIMEOUT: '1s' });
+
+    async function waitForTheConnection(ctx: Ctx) {
+      const { refresh: token, access } = await pair(ctx.t);
+      return whileLocked(ctx.t, LOCK_TOKENS, async () => {
+        const stuck = refresh(ctx.t, token).then((res) => res);
+        await sleep(300);
+        const waited = await timed(me(ctx.t, access).then((res) => res));
+        return { waited, stuck };
+      });
+    }
+
+    it('1s: with the only connection busy, a request waits a second for it, then 503; the busy one finishes', async () => {
+      const { waited, stuck } = await waitForTheConnection(short);
+      expect([waited.result.status, waited.result.body, waited.result.headers['retry-after']]).toEqual([503, UNAVAILABLE, '5']);
+      expect(waited.ms).toBeGreaterThanOrEqual(900);
+      expect(waited.ms).toBeLessThan(2500);
+      expect((await stuck).status).toBe(200);
+    });
+
+    it('by default (3 s): the same request waits about three seconds', async () => {
+      const { waited, stuck } = await waitForTheConnection(defaults);
+      expect([waited.result.status, waited.result.body]).toEqual([503, UNAVAILABLE]);
+      expect(waited.ms).toBeGreaterThanOrEqual(2900);
+      expect(waited.ms).toBeLessThan(4500);
+      expect((await stuck).status).toBe(200);
+    });
+  });
+
+  describe('THROTTLE_STORE', () => {
+    covers('THROTTLE_STORE');
+    const RATES = { THROTTLE_RATES: 'anon=3/minute' };
+    let redis: RedisServer;
+    const apps: TestApp[] = [];
+    beforeAll(async () => {
+      redis = await RedisServer.start();
+    });
+    afterAll(async () => {
+      await Promise.all(apps.map((t) => t.close()));
+      await redis?.remove();
+    });
+
+    /** Two instances on one database with `env`; answers the statuses of 8 anonymous requests alternating between them. */
+    async function alternate(env: Record<string, string>): Promise<number[]> {
+      const first = await startApp({ ...RATES, ...env });
+      const second = await startApp({ ...RATES, ...env }, first.databaseUrl);
+      apps.push(first, second);
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await [first, second][i % 2].http().get('/api/health/')).status);
+      return statuses;
+    }
+
+    it('a redis:// URL: every instance shares one history, so anon=3/minute allows 3 requests in all', async () => {
+      expect(await alternate({ THROTTLE_STORE: redis.url })).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+    });
+
+    it('memory (the default): each instance counts on its own, 3 each', async () => {
+      expect(await alternate({})).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    });
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Process start: the built server, spawned.
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** dist/main.js as it was built when this file started: see snapshotBuild(). */
 let MAIN = join(ROOT, 'dist', 'main.js');
 const PROCESS_KEY = 'spawned-server-signing-key-0123456789-abcdefghij';
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-interface Server {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves when the process has exited and its output is read. */
-  readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children: ChildProcess[] = [];
-
-/**
- * Others may rebuild dist/ (npm run build deletes it first) while this runs: wait until the
- * build is whole again rather than spawn into a half-written one.
- */
-async function buildPresent(): Promise<void> {
-  const files = ['main.js', 'app.module.js', 'http/create-app.js', 'config/settings.js', 'database/data-source.js'].map((file) => join(ROOT, 'dist', file));
-  const deadline = Date.now() + 120000;
-  let stableSince = 0;
-  while (Date.now() < deadline) {
-    if (files.every((file) => existsSync(file))) {
-      if (stableSince === 0) stableSince = Date.now();
-      if (Date.now() - stableSince >= 300) return;
-    } else {
-      stableSince = 0;
-    }
-    await sleep(100);
-  }
-  throw new Error('dist/ is missing: run npm run build');
-}
-
-/**
- * A private copy of dist/ (with node_modules linked and the package's "type": "module"), so that
- * someone running `npm run build` meanwhile (it deletes dist/ first) cannot pull the files out
- * from under a server being spawned. Checked by importing the app's modules from the copy.
- */
-async function snapshotBuild(into: string): Promise<string> {
-  mkdirSync(into, { recursive: true });
-  for (let attempt = 1; ; attempt++) {
-    await buildPresent();
-    rmSync(join(into, 'dist'), { recursive: true, force: true });
-    cpSync(join(ROOT, 'dist'), join(into, 'dist'), { recursive: true });
-    if (!existsSync(join(into, 'package.json'))) writeFileSync(join(into, 'package.json'), '{"type": "module"}\n');
-    if (!existsSync(join(into, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(into, 'node_modules'), 'dir');
-    const check = spawnSync(
-      process.execPath,
-      ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(into, 'dist', 'app.module.js')).href)}); await import(${JSON.stringify(pathToFileURL(join(into, 'dist', 'config', 'signing-key.js')).href)});`],
-      { cwd: ROOT, encoding: 'utf8', timeout: 60000 },
-    );
-    if (check.status === 0) return join(into, 'dist', 'main.js');
-    if (attempt === 3) throw new Error(`the copy of dist/ does not load:\n${check.stderr}`);
-    await sleep(2000);
-  }
-}
-
-/** Starts `node dist/main.js` with exactly `env` (plus PATH and HOME), bound to 127.0.0.1. */
-async function launch(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout: () => out.replace(ANSI, ''), stderr: () => err.replace(ANSI, ''), closed };
-}
-
-const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
-
-/** `promise`, or null after `ms` (the timer does not outlive the race). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Stops a spawned server by its pid: SIGTERM, then SIGKILL if it lingers. */
-async function stop(server: Server) {
-  if (running(server.child)) process.kill(server.child.pid!, 'SIGTERM');
-  const exit = await within(server.closed, 10000);
-  if (exit !== null) return exit;
-  if (running(server.child)) process.kill(server.child.pid!, 'SIGKILL');
-  return server.closed;
-}
-
-async function waitUntil(what: string, server: Server, ready: () => boolean | Promise<boolean>, ms = 30000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await ready()) return;
-    if (!running(server.child)) break;
-    await sleep(50);
-  }
-  throw new Error(`${what}: not seen.\nstdout:\n${server.stdout()}\nstderr:\n${server.stderr()}`);
-}
-
-/** Waits for the "Listening on <url>/api/" line; answers the url. */
-async function listening(server: Server): Promise<string> {
-  const line = () => /Listening on (http:\/\/\S+)\/api\//.exec(server.stdout());
-  await waitUntil('the Listening line', server, () => line() !== null);
-  return line()![1];
-}
+const launch = (env: Record<string, string>) => launchServer(MAIN, env);
 
 async function health(url: string): Promise<{ status: number; body: unknown } | null> {
   try {
@@ -1550,7 +1555,7 @@ async function loginAt(url: string): Promise<{ status: number; body: Record<stri
 }
 
 describe('settings read at process start (spawned dist/main.js)', () => {
-  covers('NODE_ENV', 'HOST', 'PORT', 'LOG_LEVEL', 'DATABASE_URL', 'DATABASE_MIGRATE_ON_START', 'DATA_DIR');
+  covers('NODE_ENV', 'HOST', 'PORT', 'LOG_LEVEL', 'DATABASE_URL', 'DATABASE_MIGRATE_ON_START', 'DATA_DIR', 'SHUTDOWN_TIMEOUT');
   const emptyDatabases: string[] = [];
   let tmp: string;
   let databaseUrl: string;
@@ -1567,9 +1572,7 @@ describe('settings read at process start (spawned dist/main.js)', () => {
     }
   });
   afterAll(async () => {
-    for (const child of children) {
-      if (running(child)) process.kill(child.pid!, 'SIGKILL');
-    }
+    killAll();
     for (const name of emptyDatabases) await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     if (tmp === undefined) return;
     // The link to node_modules goes first, on its own: only the link, never what it points to.
@@ -1765,6 +1768,44 @@ describe('settings read at process start (spawned dist/main.js)', () => {
     } finally {
       await stop(server);
     }
+  });
+
+  /** SIGTERM while a refresh waits on a row lock that is released `holdMs` later; what came of both. */
+  async function sigtermDuring(env: Record<string, string>, holdMs: number) {
+    const server = launch({ DATABASE_URL: databaseUrl, PORT: '0', JWT_SIGNING_KEY: PROCESS_KEY, DATABASE_STATEMENT_TIMEOUT: '30s', ...env });
+    try {
+      const url = await listening(server);
+      const { refresh } = (await loginAt(url)).body;
+      const locker = new pg.Client({ connectionString: databaseUrl });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('SELECT id FROM token_session FOR UPDATE');
+      const pending = fetch(`${url}/api/token/refresh/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh }) });
+      await sleep(300);
+      const started = Date.now();
+      process.kill(server.child.pid!, 'SIGTERM');
+      setTimeout(() => void locker.query('COMMIT').finally(() => locker.end()), holdMs);
+      const res = await pending;
+      const exit = await within(server.closed, 20000);
+      return { status: res.status, connection: res.headers.get('connection'), exit, ms: Date.now() - started, log: server.stdout() + server.stderr() };
+    } finally {
+      await stop(server);
+    }
+  }
+
+  it('SHUTDOWN_TIMEOUT=1s: a request still running a second after SIGTERM gets 503, the log names it, the exit code is 1', async () => {
+    const { status, connection, exit, ms, log } = await sigtermDuring({ SHUTDOWN_TIMEOUT: '1s' }, 4000);
+    expect({ status, connection, exit }).toEqual({ status: 503, connection: 'close', exit: { code: 1, signal: null } });
+    expect(ms).toBeLessThan(4000);
+    expect(log).toMatch(/Shutdown deadline \(1\.0 s\) passed: cut 1 request\(s\) still running: POST \/api\/token\/refresh\/ \(running \d+\.\d s\)/);
+  });
+
+  it('SHUTDOWN_TIMEOUT by default (10 s): a request that needs 2 s more finishes with 200, and the exit code is 0', async () => {
+    const { status, connection, exit, ms, log } = await sigtermDuring({}, 2000);
+    expect({ status, connection, exit }).toEqual({ status: 200, connection: 'close', exit: { code: 0, signal: null } });
+    expect(ms).toBeGreaterThanOrEqual(1900);
+    expect(log).toMatch(/Shut down in \d+\.\d s \(SIGTERM\): 1 in-flight request\(s\) finished, 0 turned away with 503\n/);
+    expect(log).not.toContain('Shutdown deadline');
   });
 });
 

@@ -13,11 +13,19 @@ export interface AppConfig {
   /** Null: use the embedded PostgreSQL. */
   readonly databaseUrl: string | null;
   readonly databasePoolSize: number;
+  /** Seconds; 0: no limit. */
+  readonly databaseStatementTimeout: number;
+  /** Seconds; 0: no limit. */
+  readonly databasePoolTimeout: number;
   readonly migrateOnStart: boolean;
   /** Absolute. */
   readonly dataDir: string;
   /** Null: no explorer. */
   readonly openApiPath: string | null;
+  /** Seconds in-flight requests get to finish on SIGTERM/SIGINT. */
+  readonly shutdownTimeout: number;
+  /** A redis:// URL; null: in this process's memory. */
+  readonly throttleStore: string | null;
   /** SimpleJWT's settings under their own names; SIGNING_KEY may still be empty (see signing-key.ts). */
   readonly jwt: SimpleJwtSettings;
   readonly defaultPermissionClasses: PermissionClass[];
@@ -59,9 +67,13 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
     bodyLimit: read('BODY_LIMIT'),
     databaseUrl,
     databasePoolSize: read('DATABASE_POOL_SIZE'),
+    databaseStatementTimeout: read('DATABASE_STATEMENT_TIMEOUT'),
+    databasePoolTimeout: read('DATABASE_POOL_TIMEOUT'),
     migrateOnStart: migrate === 'auto' ? databaseUrl === null : migrate === 'true',
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     openApiPath: openApiPath === 'off' ? null : trimSlashes(openApiPath),
+    shutdownTimeout: read('SHUTDOWN_TIMEOUT'),
+    throttleStore: read('THROTTLE_STORE'),
     jwt: {
       ACCESS_TOKEN_LIFETIME: read('JWT_ACCESS_TOKEN_LIFETIME'),
       REFRESH_TOKEN_LIFETIME: read('JWT_REFRESH_TOKEN_LIFETIME'),

@@ -47,6 +47,21 @@ export const duration: Parser<number> = (raw) => {
   }
 };
 
+/** `memory` (null: this process's own) or a `redis://` / `rediss://` URL. */
+export const throttleStore: Parser<string | null> = (raw) => {
+  if (raw.trim() === 'memory') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    // said below
+  }
+  if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
+    throw new SettingProblem('expected memory or a redis:// (or rediss://) URL');
+  }
+  return raw.trim();
+};
+
 export const list: Parser<string[]> = (raw) =>
   raw
     .split(',')

@@ -134,6 +134,11 @@ describe('loadConfig: bad values', () => {
     ['a per-address limit over the most a row keeps', { LOGIN_FAILURE_LIMIT_PER_ADDRESS: '10001' }, 'LOGIN_FAILURE_LIMIT_PER_ADDRESS: expected a whole number from 0 to 10000, got "10001"'],
     ['a failure window that is no duration', { LOGIN_FAILURE_WINDOW: 'an hour' }, 'LOGIN_FAILURE_WINDOW: expected seconds or a duration such as 90s, 15m, 12h or 7d, got "an hour"'],
     ['a bad DATABASE_MIGRATE_ON_START', { DATABASE_MIGRATE_ON_START: 'yes' }, 'DATABASE_MIGRATE_ON_START: expected one of auto, true, false, got "yes"'],
+    ['a statement timeout in words', { DATABASE_STATEMENT_TIMEOUT: '5 seconds' }, 'DATABASE_STATEMENT_TIMEOUT: expected seconds or a duration such as 90s, 15m, 12h or 7d, got "5 seconds"'],
+    ['a negative pool timeout', { DATABASE_POOL_TIMEOUT: '-1' }, 'DATABASE_POOL_TIMEOUT: expected seconds or a duration such as 90s, 15m, 12h or 7d, got "-1"'],
+    ['a shutdown timeout that is no duration', { SHUTDOWN_TIMEOUT: 'soon' }, 'SHUTDOWN_TIMEOUT: expected seconds or a duration such as 90s, 15m, 12h or 7d, got "soon"'],
+    ['a throttle store that is no URL', { THROTTLE_STORE: 'redis' }, 'THROTTLE_STORE: expected memory or a redis:// (or rediss://) URL'],
+    ['a throttle store of another kind', { THROTTLE_STORE: 'memcached://127.0.0.1:11211' }, 'THROTTLE_STORE: expected memory or a redis:// (or rediss://) URL'],
     ['a CORS origin without a scheme', { CORS_ALLOWED_ORIGINS: 'app.example.com' }, 'CORS_ALLOWED_ORIGINS: expected comma-separated scheme://host[:port] origins (e.g. https://app.example.com), got "app.example.com"'],
     ['a CORS origin with a wildcard', { CORS_ALLOWED_ORIGINS: 'https://*.example.com' }, 'CORS_ALLOWED_ORIGINS: expected exact origins, without *, got "https://*.example.com"'],
     ['a trusted origin with a path', { CSRF_TRUSTED_ORIGINS: 'https://app.example.com/login' }, 'CSRF_TRUSTED_ORIGINS: expected comma-separated scheme://host[:port] origins (e.g. https://app.example.com or https://*.example.com), got "https://app.example.com/login"'],
@@ -179,9 +184,13 @@ describe('loadConfig: defaults and forms', () => {
       bodyLimit: 1024 * 1024,
       databaseUrl: null,
       databasePoolSize: 10,
+      databaseStatementTimeout: 5,
+      databasePoolTimeout: 3,
       migrateOnStart: true,
       dataDir: '/srv/app/.data',
       openApiPath: 'api/docs',
+      shutdownTimeout: 10,
+      throttleStore: null,
       jwt: {
         ACCESS_TOKEN_LIFETIME: 900,
         REFRESH_TOKEN_LIFETIME: 604800,
@@ -304,6 +313,17 @@ describe('loadConfig: defaults and forms', () => {
     expect(loadConfig({ THROTTLE_RATES: 'anon=5/second, token=3/h' }, CWD).jwt.DEFAULT_THROTTLE_RATES).toEqual({ anon: '5/second', token: '3/h' });
     expect(loadConfig({ THROTTLE_RATES: 'off' }, CWD).jwt.DEFAULT_THROTTLE_RATES).toEqual({});
     expect(loadConfig({ NUM_PROXIES: '2' }, CWD).jwt.NUM_PROXIES).toBe(2);
+  });
+
+  it('reads the database timeouts and SHUTDOWN_TIMEOUT in seconds, fractions and 0 included', () => {
+    const config = loadConfig({ DATABASE_STATEMENT_TIMEOUT: '1.5s', DATABASE_POOL_TIMEOUT: '0', SHUTDOWN_TIMEOUT: '1m' }, CWD);
+    expect([config.databaseStatementTimeout, config.databasePoolTimeout, config.shutdownTimeout]).toEqual([1.5, 0, 60]);
+  });
+
+  it('reads THROTTLE_STORE memory as none of its own and keeps a redis URL as given', () => {
+    expect(loadConfig({ THROTTLE_STORE: 'memory' }, CWD).throttleStore).toBeNull();
+    expect(loadConfig({ THROTTLE_STORE: 'redis://:secret@cache.internal:6380/2' }, CWD).throttleStore).toBe('redis://:secret@cache.internal:6380/2');
+    expect(loadConfig({ THROTTLE_STORE: 'rediss://cache.internal' }, CWD).throttleStore).toBe('rediss://cache.internal');
   });
 
   it('reads DEFAULT_PERMISSION_CLASSES as the built-in classes', () => {

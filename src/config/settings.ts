@@ -1,6 +1,6 @@
-import { ALGORITHMS, AUTHENTICATION_CLASSES, MAX_FAILURE_LIMIT, SAME_SITE_VALUES, TOKEN_CLASSES } from '@nest-simplejwt/auth';
+import { ALGORITHMS, AUTHENTICATION_CLASSES, DEFAULT_POOL_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, MAX_FAILURE_LIMIT, SAME_SITE_VALUES, TOKEN_CLASSES } from '@nest-simplejwt/auth';
 import { USER_ID_FIELDS } from '../users/users.service.js';
-import { bool, bytes, duration, integer, list, oneOf, origins, permissionClasses, rates, someOf, text, type Parser } from './parsers.js';
+import { bool, bytes, duration, integer, list, oneOf, origins, permissionClasses, rates, someOf, text, throttleStore, type Parser } from './parsers.js';
 
 export interface Setting<T = unknown> {
   /** The environment variable. */
@@ -25,15 +25,19 @@ export const SETTINGS = {
   BODY_LIMIT: setting('BODY_LIMIT', '1mb', 'Largest request body accepted; a larger one is a 413', bytes),
   DATABASE_URL: setting('DATABASE_URL', '', 'PostgreSQL connection URL; empty starts an embedded PostgreSQL under DATA_DIR', text),
   DATABASE_POOL_SIZE: setting('DATABASE_POOL_SIZE', '10', 'Most connections the app holds open to PostgreSQL', integer(1, 1000)),
+  DATABASE_STATEMENT_TIMEOUT: setting('DATABASE_STATEMENT_TIMEOUT', DEFAULT_STATEMENT_TIMEOUT, 'Longest a statement may run (a held lock, an overloaded server); past it the request gets 503. 0: no limit', duration),
+  DATABASE_POOL_TIMEOUT: setting('DATABASE_POOL_TIMEOUT', DEFAULT_POOL_TIMEOUT, 'Longest a request waits for a database connection (free or new); past it 503. 0: no limit', duration),
   DATABASE_MIGRATE_ON_START: setting('DATABASE_MIGRATE_ON_START', 'auto', 'Apply pending migrations at start: true, false, or auto (only for the embedded database)', oneOf(['auto', 'true', 'false'] as const)),
   DATA_DIR: setting('DATA_DIR', '.data', 'Where the embedded PostgreSQL and the development signing key live', text),
   DEFAULT_PERMISSION_CLASSES: setting('DEFAULT_PERMISSION_CLASSES', 'IsAuthenticated', "What a route without @Permissions() needs (DRF's setting): comma-separated AllowAny, IsAuthenticated, IsAdminUser, IsAuthenticatedOrReadOnly", permissionClasses),
   THROTTLE_RATES: setting('THROTTLE_RATES', 'anon=100/minute,user=1000/minute,token=20/minute', "DRF's DEFAULT_THROTTLE_RATES as scope=N/period pairs (second, minute, hour, day); off for none", rates),
+  THROTTLE_STORE: setting('THROTTLE_STORE', 'memory', 'Where throttle history lives: memory (this process) or a redis:// URL shared by every instance', throttleStore),
   NUM_PROXIES: setting('NUM_PROXIES', '0', 'Proxies in front that append to X-Forwarded-For; 0 throttles by the socket address', integer(0, 100)),
   LOGIN_FAILURE_LIMIT: setting('LOGIN_FAILURE_LIMIT', '10', 'Failed logins of one username from one client address within LOGIN_FAILURE_WINDOW that lock that pair for LOGIN_COOLOFF (429 login_locked, no password check); 0: off', integer(0, MAX_FAILURE_LIMIT)),
   LOGIN_FAILURE_LIMIT_PER_ADDRESS: setting('LOGIN_FAILURE_LIMIT_PER_ADDRESS', '100', 'Failed logins from one client address across all usernames within LOGIN_FAILURE_WINDOW that lock the address (password spraying); 0: off', integer(0, MAX_FAILURE_LIMIT)),
   LOGIN_FAILURE_WINDOW: setting('LOGIN_FAILURE_WINDOW', '15m', 'How far back failed logins count towards those limits (a sliding window)', duration),
   LOGIN_COOLOFF: setting('LOGIN_COOLOFF', '15m', 'How long a locked pair or address is refused; its count then starts afresh', duration),
+  SHUTDOWN_TIMEOUT: setting('SHUTDOWN_TIMEOUT', '10s', 'On SIGTERM/SIGINT, how long in-flight requests may take to finish; past it they are cut and the exit code is 1', duration),
   OPENAPI_PATH: setting('OPENAPI_PATH', 'api/docs', 'Where the OpenAPI explorer is served (its JSON at <path>-json); "off" for none', text),
   CORS_ALLOWED_ORIGINS: setting('CORS_ALLOWED_ORIGINS', '', "django-cors-headers': comma-separated origins (https://app.example.com) whose scripts may call the API; empty: no CORS", origins(false)),
   CORS_ALLOW_CREDENTIALS: setting('CORS_ALLOW_CREDENTIALS', 'false', "django-cors-headers': those origins may send cookies (fetch with credentials: 'include'), as cookie mode needs", bool),

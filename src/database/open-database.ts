@@ -17,10 +17,11 @@ export async function openDatabase(config: AppConfig, logger = new Logger('Datab
       dir: config.dataDir,
       database: 'app',
       log: (line) => logger.debug(line),
+      detached: true, // a Ctrl-C reaches the app, which drains before it stops PostgreSQL
     });
     logger.log(
       database.owned
-        ? `Embedded PostgreSQL started in ${Date.now() - started} ms (data in ${config.dataDir})`
+        ? `Embedded PostgreSQL started in ${Date.now() - started} ms (data in ${database.dataDirectory})`
         : 'Using the embedded PostgreSQL that is already running',
     );
   }

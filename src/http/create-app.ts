@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { drfFastifyOptions, headerName, routeTable, setupDrfHttp } from '@nest-simplejwt/auth';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { RequestDrain } from '../lifecycle/request-drain.js';
 import { installCors } from './cors.js';
 import { setupOpenApi } from './openapi.js';
 import { routeLocks, type RouteLocks } from './route-security.js';
@@ -29,6 +30,7 @@ export async function createApp(
     logger: options.logger,
   });
   await setupDrfHttp(app);
+  app.get(RequestDrain).install(app.getHttpAdapter().getInstance());
   await installSecurityHeaders(app);
   installCors(app.getHttpAdapter().getInstance() as FastifyInstance, {
     ...config.cors,

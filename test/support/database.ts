@@ -51,6 +51,17 @@ export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(url: 
   }
 }
 
+/** Refuses (or allows again) new connections to the database at `url`, closing its open ones. */
+export async function allowConnections(url: string, allowed: boolean): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await admin(async (client) => {
+    await client.query(`ALTER DATABASE ${client.escapeIdentifier(name)} ALLOW_CONNECTIONS ${allowed}`);
+    if (!allowed) {
+      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    }
+  });
+}
+
 /** Drops the databases this file created (they matter on a shared TEST_DATABASE_URL server). */
 export async function dropDatabases(): Promise<void> {
   while (created.length > 0) {

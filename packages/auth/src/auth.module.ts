@@ -28,6 +28,7 @@ import { CsrfProtection } from './cookies/csrf-protection.service.js';
 import { TOKEN_ROUTES_PATH, TokenCookies } from './cookies/token-cookies.js';
 import { TokenResponseInterceptor } from './cookies/token-response.interceptor.js';
 import { AuthDatabase } from './database/auth-database.js';
+import { DatabaseAvailability } from './database/database-availability.js';
 import { AuthSchemaCheck } from './database/auth-schema.js';
 import { AUTH_EVENT_SINK, AuthEvents, LoggerEventSink } from './events/auth-events.js';
 import { SessionRepository } from './sessions/session.repository.js';
@@ -57,6 +58,7 @@ const EXPORTS = [
   TokenService,
   TokenIssuer,
   AuthDatabase,
+  DatabaseAvailability,
   AuthEvents,
   BlacklistRepository,
   SessionRepository,
@@ -104,6 +106,7 @@ const EXPORTS = [
         }),
     },
     AuthDatabase,
+    DatabaseAvailability,
     AuthSchemaCheck,
     {
       provide: AUTH_EVENT_SINK,

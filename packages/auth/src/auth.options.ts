@@ -260,6 +260,21 @@ export interface AuthModuleOptions<TUser extends object = object> extends Partia
    */
   database?: AuthDatabaseSource;
   /**
+   * How long one statement may run: PostgreSQL cancels it past this, and the request gets 503
+   * `service_unavailable` (a held row lock, an overloaded server) instead of waiting. Also ends a
+   * session left idle inside a transaction that long. Applies to the pool the module opens from
+   * a URL; a DataSource or Pool of yours keeps its own settings (`databasePoolOptions()` makes
+   * these for it). `0` turns it off.
+   * @default '5s'
+   */
+  databaseStatementTimeout?: Duration;
+  /**
+   * How long a request waits for a connection (a free one, or a new one opened) before it gets
+   * 503 `service_unavailable`. Applies as `databaseStatementTimeout` does. `0`: no limit.
+   * @default '3s'
+   */
+  databasePoolTimeout?: Duration;
+  /**
    * Bring the module's tables up to date at start (idempotent, one instance at a time). Off, the
    * module refuses to start on a database that lacks them, naming what is missing.
    * @default false

@@ -86,6 +86,7 @@ export { PermissionsGuard } from './permissions/permissions.guard.js';
 
 export { parseRate, parseRates, rateTable, type Rate, type ThrottleRates } from './throttling/throttle-rates.js';
 export { MemoryThrottleStore, type ThrottleStore } from './throttling/throttle-store.js';
+export { RedisThrottleStore, type RedisClient, type RedisThrottleStoreOptions } from './throttling/redis-throttle-store.js';
 export { ThrottleScope, THROTTLE_SCOPE_METADATA } from './throttling/throttle-scope.decorator.js';
 export { ThrottleGuard } from './throttling/throttle.guard.js';
 
@@ -110,6 +111,16 @@ export { drfDateTime } from './validation/date-time.js';
 export { CharField, type CharFieldOptions } from './validation/fields.js';
 
 export { AuthDatabase, type AuthDatabaseSource, type QueryOutcome } from './database/auth-database.js';
+export { DatabaseAvailability } from './database/database-availability.js';
+export { databaseUnavailability, type DatabaseUnavailability } from './database/database-errors.js';
+export {
+  BoundedClient,
+  databasePoolOptions,
+  databaseTimeouts,
+  DEFAULT_POOL_TIMEOUT,
+  DEFAULT_STATEMENT_TIMEOUT,
+  type DatabaseTimeouts,
+} from './database/database-timeouts.js';
 export { AUTH_TABLES, AuthSchemaError, migrateSchema, missingSchema } from './database/auth-schema.js';
 
 import { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';

@@ -4,6 +4,8 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AUTH_OPTIONS } from '../auth.module-definition.js';
 import type { AuthModuleOptions } from '../auth.options.js';
+import { databaseUnavailability } from './database-errors.js';
+import { databasePoolOptions, databaseTimeouts, type DatabaseTimeouts } from './database-timeouts.js';
 import { values, type Statement } from './statement.js';
 
 /**
@@ -26,11 +28,16 @@ export interface QueryOutcome<T> {
 export class AuthDatabase implements OnApplicationShutdown {
   private resolved?: pg.Pool;
   private owned = false;
+  /** Checked at construction, so a bad value stops the start naming the option. */
+  private readonly timeouts: DatabaseTimeouts;
 
   constructor(
-    @Inject(AUTH_OPTIONS) private readonly options: Pick<AuthModuleOptions, 'database'>,
+    @Inject(AUTH_OPTIONS)
+    private readonly options: Pick<AuthModuleOptions, 'database' | 'databaseStatementTimeout' | 'databasePoolTimeout'>,
     private readonly moduleRef?: ModuleRef,
-  ) {}
+  ) {
+    this.timeouts = databaseTimeouts(options);
+  }
 
   /** A database over `source`, outside Nest (the CLI, scripts). */
   static of(source: AuthDatabaseSource): AuthDatabase {
@@ -56,16 +63,22 @@ export class AuthDatabase implements OnApplicationShutdown {
   /** Runs `work` on one connection inside a transaction. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection lost mid-transaction is an 'error' event; unheard, it would end the process.
+    const lost = () => {};
+    client.on('error', lost);
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (databaseUnavailability(error) !== null) broken = error as Error; // not reused
+      else await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
-      client.release();
+      client.off('error', lost);
+      client.release(broken);
     }
   }
 
@@ -84,9 +97,10 @@ export class AuthDatabase implements OnApplicationShutdown {
     const source = this.options.database ?? this.defaultDataSource();
     if (typeof source === 'string') {
       this.owned = true;
-      const pool = new pg.Pool({ connectionString: source });
-      // An idle connection the server ends (a restart, a failover) must not crash the process.
-      pool.on('error', (error) => new Logger('AuthDatabase').warn(`An idle database connection failed: ${error.message}`));
+      const pool = new pg.Pool({ connectionString: source, ...databasePoolOptions(this.timeouts) });
+      // An idle connection the server ends (a restart, a failover) must not crash the process;
+      // the requests that find the database away say so (DatabaseAvailability), once.
+      pool.on('error', (error) => new Logger('AuthDatabase').debug(`An idle database connection failed: ${error.message}`));
       return pool;
     }
     if (source instanceof pg.Pool) return source;

@@ -1,13 +1,20 @@
-import { ArgumentsHost, Catch, HttpException, Inject, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Inject, Optional, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { DatabaseAvailability } from '../database/database-availability.js';
+import { databaseUnavailability } from '../database/database-errors.js';
 import { isUnroutedRequest, MethodNotAllowedResponder } from '../http/method-not-allowed.js';
-import { ApiException, type ErrorBody } from './exceptions.js';
+import { ApiException, ServiceUnavailable, type ErrorBody } from './exceptions.js';
 import { MESSAGES } from './messages.js';
+import { UnexpectedErrors } from './unexpected-errors.js';
 
-/** What a client sees for an error that is not one of ours: a status and a DRF-shaped body. */
+/**
+ * What a client sees for an error that is not one of ours: a status and a DRF-shaped body. A
+ * database that is down, unreachable or too slow is DRF's 503 with Retry-After, never a 500.
+ */
 export function toApiException(error: unknown): ApiException {
   if (error instanceof ApiException) return error;
+  if (databaseUnavailability(error) !== null) return new ServiceUnavailable();
   // Nest's HttpExceptions, and errors raised by Fastify itself (which carry a statusCode).
   const status =
     error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown } | null)?.statusCode;
@@ -40,17 +47,20 @@ function httpMessage(error: HttpException): string {
 /**
  * Writes every error in DRF's shape. Every 401 carries `WWW-Authenticate` with the first
  * configured header type, as DRF's `authenticate_header` does; nothing else does. A request no
- * route serves, on a path served for other methods, gets DRF's 405 or OPTIONS answer.
+ * route serves, on a path served for other methods, gets DRF's 405 or OPTIONS answer. The log
+ * gets a stack trace only for unexpected errors; an unavailable database goes to
+ * DatabaseAvailability, which says so once per outage.
  */
 @Catch()
 export class DrfExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('DrfExceptionFilter');
+  private readonly unexpected = new UnexpectedErrors();
   private readonly wwwAuthenticate: string;
 
   constructor(
     @Inject(SIMPLE_JWT) settings: ResolvedSettings,
     private readonly adapterHost: HttpAdapterHost,
     @Optional() private readonly methods?: MethodNotAllowedResponder,
+    @Optional() private readonly availability?: DatabaseAvailability,
   ) {
     this.wwwAuthenticate = `${settings.AUTH_HEADER_TYPES[0]} realm="api"`;
   }
@@ -71,8 +81,10 @@ export class DrfExceptionFilter implements ExceptionFilter {
   /** Writes `error` to a response; usable outside Nest's pipeline. */
   send(response: unknown, error: unknown): void {
     const exception = toApiException(error);
-    if (exception.getStatus() >= 500) {
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (exception.getStatus() >= 500 && !(error instanceof ApiException)) {
+      const cause = databaseUnavailability(error);
+      if (cause === null) this.unexpected.log(error);
+      else this.availability?.reportFailure(cause);
     }
     const adapter = this.adapterHost.httpAdapter;
     if (adapter.isHeadersSent(response)) return;

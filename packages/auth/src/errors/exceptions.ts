@@ -106,3 +106,17 @@ export class LoginLocked extends ApiException {
     super(429, { detail: MESSAGES.loginLocked(seconds), code: 'login_locked' }, { 'Retry-After': String(seconds) });
   }
 }
+
+/**
+ * DRF's ServiceUnavailable (503, code `service_unavailable`) with Retry-After: the database is
+ * down, unreachable or too slow, or the server is shutting down. Nothing was changed; retry.
+ */
+export class ServiceUnavailable extends ApiException {
+  constructor(retryAfterSeconds = 5, headers: Readonly<Record<string, string>> = {}) {
+    super(
+      503,
+      { detail: MESSAGES.serviceUnavailable, code: 'service_unavailable' },
+      { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))), ...headers },
+    );
+  }
+}

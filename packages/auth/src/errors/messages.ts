@@ -29,6 +29,7 @@ export const MESSAGES = {
   throttled: (seconds: number) =>
     `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`,
   serverError: 'A server error occurred.',
+  serviceUnavailable: 'Service temporarily unavailable, try again later.',
   // DRF's SessionAuthentication, in Django's words (CsrfViewMiddleware)
   csrfFailed: (reason: string) => `CSRF Failed: ${reason}`,
   csrfBadOrigin: (origin: string) => `Origin checking failed - ${origin} does not match any trusted origins.`,

@@ -62,8 +62,8 @@ export class ThrottleGuard implements CanActivate, OnModuleDestroy {
     return true;
   }
 
-  onModuleDestroy(): void {
-    (this.store as { close?: () => void }).close?.();
+  async onModuleDestroy(): Promise<void> {
+    await (this.store as { close?: () => void | Promise<void> }).close?.();
   }
 
   /** DRF's get_ident: override to identify anonymous clients otherwise. */

@@ -1,0 +1,95 @@
+import type { ServerResponse } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ServiceUnavailable } from '@nest-simplejwt/auth';
+import { ShutdownState } from './shutdown-state.js';
+
+/** A request being served: what the log names if the shutdown deadline cuts it. */
+export interface InFlightRequest {
+  readonly method: string;
+  /** Without the query string. */
+  readonly path: string;
+  readonly startedAt: number;
+  readonly response: ServerResponse;
+}
+
+/** Retry-After while draining: a load balancer has other instances to send the retry to. */
+const DRAIN_RETRY_AFTER = 1;
+
+/**
+ * Knows the requests in flight; once the instance is shutting down, answers new ones DRF's 503
+ * with Retry-After and `Connection: close`, and closes each kept-alive connection after its
+ * current response, so clients reconnect to another instance instead of being reset.
+ */
+@Injectable()
+export class RequestDrain {
+  private readonly inFlight = new Set<InFlightRequest>();
+  private idle: (() => void) | null = null;
+  /** In-flight requests that finished after the shutdown began. */
+  finished = 0;
+  /** Requests answered 503 because they arrived after the shutdown began. */
+  refused = 0;
+
+  constructor(private readonly state: ShutdownState) {}
+
+  /** Hooks into Fastify; call before app.init(). */
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('onRequest', (request, reply, done) => {
+      if (this.state.shuttingDown) return this.refuse(reply);
+      const entry = { method: request.method, path: request.url.split('?')[0], startedAt: Date.now(), response: reply.raw };
+      this.inFlight.add(entry);
+      reply.raw.once('close', () => this.ended(entry));
+      done();
+    });
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
+      if (this.state.shuttingDown) reply.header('Connection', 'close');
+      done(null, payload);
+    });
+  }
+
+  get size(): number {
+    return this.inFlight.size;
+  }
+
+  /** Resolves once nothing is in flight, or after `ms` with the requests still running. */
+  async settle(ms: number): Promise<InFlightRequest[]> {
+    if (this.inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        this.idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.idle = null;
+    }
+    return [...this.inFlight];
+  }
+
+  /** Answers `requests` DRF's 503 (unless they had begun answering) and closes their connections. */
+  cut(requests: readonly InFlightRequest[]): void {
+    const refusal = new ServiceUnavailable(DRAIN_RETRY_AFTER, { Connection: 'close' });
+    for (const request of requests) {
+      this.inFlight.delete(request); // cut, not finished
+      const { response } = request;
+      if (response.headersSent) {
+        response.destroy();
+        continue;
+      }
+      response.writeHead(503, { ...refusal.headers, 'Content-Type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify(refusal.body));
+    }
+  }
+
+  private refuse(reply: FastifyReply): void {
+    this.refused++;
+    const refusal = new ServiceUnavailable(DRAIN_RETRY_AFTER, { Connection: 'close' });
+    void reply.code(503).headers(refusal.headers).send(refusal.body);
+  }
+
+  private ended(entry: InFlightRequest): void {
+    if (!this.inFlight.delete(entry) || !this.state.shuttingDown) return;
+    this.finished++;
+    if (this.inFlight.size === 0) this.idle?.();
+  }
+}
