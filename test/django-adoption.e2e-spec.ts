@@ -30,10 +30,10 @@ const VERIFY_BLACKLISTED = { non_field_errors: ['Token is blacklisted'] };
 const NO_ACCOUNT = { detail: 'No active account found with the given credentials' };
 const NO_ACCOUNT_FOR_TOKEN = { detail: 'No active account found for the given token.', code: 'no_active_account' };
 const ARGON2ID_HERE = /^argon2\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/;
-const MIGRATIONS = ['CreateAuthUser1732406300000', 'CreateTokenBlacklist1732406400000', 'CreateNotes1732406500000', 'CreateTokenSession1764633600000'];
+const MIGRATIONS = ['CreateAuthUser1732406300000', 'CreateTokenBlacklist1732406400000', 'CreateNotes1732406500000', 'CreateTokenSession1764633600000', 'CreateLoginFailure1767225600000'];
 
 /** What migrate adds beside Django's tables, and all it changes in them (SimpleJWT's outstanding table). */
-const NEW_TABLES = ['notes_note', 'token_session', 'typeorm_migrations'];
+const NEW_TABLES = ['login_failure', 'notes_note', 'token_session', 'typeorm_migrations'];
 const DROPPED_LINES: SchemaLine[] = [{ table: OUTSTANDING, line: 'column token text NOT NULL' }];
 const ADDED_LINES: SchemaLine[] = [
   { table: OUTSTANDING, line: "column token text NOT NULL DEFAULT ''::text" },
@@ -94,7 +94,7 @@ describe('A Django + SimpleJWT database adopted in place', () => {
 
   it('is refused by the server until it is migrated, naming what is pending; nothing is written', async () => {
     const refused = startServerProcess(url, SIMPLE_JWT_ENV);
-    await expect(refused).rejects.toThrow('The database is not migrated: 4 migration(s) pending');
+    await expect(refused).rejects.toThrow('The database is not migrated: 5 migration(s) pending');
     await expect(refused).rejects.toThrow('Run `node dist/cli.js migrate`');
     expect(await schemaOf(url)).toEqual(schemaBefore);
   }, TEST_TIMEOUT);
@@ -318,7 +318,7 @@ describe('A Django + SimpleJWT database adopted in place', () => {
       const expired = await Promise.all([alice.jti, aliceBlacklisted.jti].map(outstandingId));
       const count = async () => Number((await sql(url, `SELECT count(*) FROM ${OUTSTANDING}`))[0].count);
       const before = await count();
-      expect(await cli(['flushexpiredtokens'], url)).toEqual({ code: 0, stdout: 'Deleted 2 expired tokens and 0 expired sessions.\n', stderr: '' });
+      expect(await cli(['flushexpiredtokens'], url)).toEqual({ code: 0, stdout: 'Deleted 2 expired tokens, 0 expired sessions and 0 failed-login records older than LOGIN_FAILURE_WINDOW.\n', stderr: '' });
       expect(await sql(url, `SELECT id FROM ${OUTSTANDING} WHERE id = ANY($1)`, [expired])).toEqual([]);
       expect(await blacklistedIds()).not.toContain(expired[1]);
       expect(await count()).toBe(before - 2);
@@ -336,11 +336,11 @@ describe("A Django + SimpleJWT database given to the AuthModule's own migrations
     const rows = await rowsOf(url, tables);
     const db = AuthDatabase.of(url);
     try {
-      expect(await missingSchema(db)).toEqual(['table token_session']);
+      expect(await missingSchema(db)).toEqual(['table token_session', 'table login_failure']);
       await migrateSchema(db);
       expect(await missingSchema(db)).toEqual([]);
       const migrated = await schemaOf(url);
-      expect(await tablesOf(url)).toEqual([...tables, 'token_session'].sort());
+      expect(await tablesOf(url)).toEqual([...tables, 'login_failure', 'token_session'].sort());
       expect(onlyTables(migrated, tables)).toEqual(adopted(schema));
       await migrateSchema(db);
       expect(await schemaOf(url)).toEqual(migrated);

@@ -8,7 +8,13 @@ import { CreateAuthUser1732406300000 } from '../users/migrations/1732406300000-c
 export const ENTITIES = [User, ...AUTH_ENTITIES, Note];
 
 /** Every migration, in the order their timestamps give. */
-export const MIGRATIONS = [CreateAuthUser1732406300000, ...AUTH_MIGRATIONS, CreateNotes1732406500000];
+export const MIGRATIONS = [CreateAuthUser1732406300000, ...AUTH_MIGRATIONS, CreateNotes1732406500000].sort(
+  (a, b) => timestampOf(a.name) - timestampOf(b.name),
+);
+
+function timestampOf(name: string): number {
+  return Number(/\d{13}$/.exec(name)?.[0] ?? 0);
+}
 
 /** Migrations and tools: no statement timeout (building an index may take a while). */
 const UNBOUNDED: DatabaseTimeouts = { statementMs: 0, poolMs: 5000 };
