@@ -276,6 +276,33 @@ describe('sessions', () => {
   });
 });
 
+describe('password guesses on the session routes', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ THROTTLE_RATES: 'token=3/minute' });
+    await createUser(t, { username: 'alice', password: 'alice pass word' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await dropDatabases();
+  });
+
+  it("count against the token endpoints' rate: the password change and revoke-others are throttled per user", async () => {
+    const { access } = await login(t, 'alice', 'alice pass word'); // counted for the address, not the user
+    const change = () =>
+      t.http().post('/api/password/change/').set(bearer(access)).send({ old_password: 'guess', new_password1: 'a new secret 99', new_password2: 'a new secret 99' });
+    expect((await change()).status).toBe(400);
+    expect((await t.http().post('/api/sessions/revoke-others/').set(bearer(access)).send({ password: 'guess' })).status).toBe(400);
+    expect((await change()).status).toBe(400);
+    const throttled = await change();
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.detail).toMatch(/^Request was throttled\. Expected available in \d+ seconds?\.$/);
+    // Listing sessions checks no password: not counted.
+    expect((await t.http().get('/api/sessions/').set(bearer(access))).status).toBe(200);
+  });
+});
+
 describe('sessions in the stateless mode (JWTStatelessUserAuthentication)', () => {
   let t: TestApp;
 

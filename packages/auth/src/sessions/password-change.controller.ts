@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@ne
 import { IsAuthenticated } from '../permissions/builtin.permissions.js';
 import type { AuthenticatedRequest } from '../permissions/permission.js';
 import { Permissions } from '../permissions/permissions.decorator.js';
+import { ThrottleScope } from '../throttling/throttle-scope.decorator.js';
 import { DrfValidationPipe } from '../validation/drf-validation.pipe.js';
 import { PasswordChangedResponse, PasswordChangeRequest } from './session.dto.js';
 import { SessionService } from './session.service.js';
@@ -10,6 +11,8 @@ import { SessionService } from './session.service.js';
 /** dj-rest-auth's password change; it ends every other session. Mounted at `passwordChangePath` (default `api/password/change`). */
 @ApiTags('sessions')
 @Permissions(IsAuthenticated)
+// It checks a password: guesses count against the token endpoints' rate.
+@ThrottleScope('token')
 @UsePipes(DrfValidationPipe)
 export class PasswordChangeController {
   constructor(protected readonly sessions: SessionService) {}

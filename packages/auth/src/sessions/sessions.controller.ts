@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOk
 import { IsAuthenticated } from '../permissions/builtin.permissions.js';
 import type { AuthenticatedRequest } from '../permissions/permission.js';
 import { Permissions } from '../permissions/permissions.decorator.js';
+import { ThrottleScope } from '../throttling/throttle-scope.decorator.js';
 import { DrfValidationPipe } from '../validation/drf-validation.pipe.js';
 import { RequestData, validated } from '../validation/request-data.js';
 import { PasswordConfirmation, RevokedResponse, SessionResponse } from './session.dto.js';
@@ -27,6 +28,7 @@ export class SessionsController {
 
   @Post(':id/revoke/')
   @HttpCode(204)
+  @ThrottleScope('token') // it may check a password: guesses count against the token endpoints' rate
   @ApiOperation({ summary: 'End one of your sessions; any but the current one needs your password' })
   @ApiNoContentResponse({ description: 'Ended: its refresh and access tokens stop working at once' })
   @ApiNotFoundResponse({ description: 'No live session of yours has this id' })
@@ -37,6 +39,7 @@ export class SessionsController {
 
   @Post('revoke-others/')
   @HttpCode(200)
+  @ThrottleScope('token')
   @ApiOperation({ summary: 'End every session of yours but the current one (needs your password)' })
   @ApiOkResponse({ type: RevokedResponse })
   @ApiBadRequestResponse({ description: '{"password": ["Incorrect password."]}' })
