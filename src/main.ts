@@ -11,7 +11,10 @@ import { withSigningKey } from './config/signing-key.js';
 import { openDatabase, UnmigratedDatabase } from './database/open-database.js';
 import { EmbeddedPostgresError } from './database/postgres-access.js';
 import { createApp, logLevels } from './http/create-app.js';
+import { bindError, listenRefusal, type Binding } from './http/port-check.js';
 import { gracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { startMetricsServer, type MetricsServer } from './observability/metrics-server.js';
+import { AppMetrics } from './observability/metrics.js';
 import { UsersService } from './users/users.service.js';
 
 /** Serves the API: configuration, database (embedded unless DATABASE_URL), then HTTP. */
@@ -26,6 +29,16 @@ async function main(): Promise<void> {
   }
   Logger.overrideLogger(new ConsoleLogger({ logLevels: logLevels(config.logLevel) }));
   const logger = new Logger('Main');
+  // A port in use is said before PostgreSQL starts, in one line naming the setting. (Taken in the
+  // seconds until listen(), it is said the same way below, after Nest's own error line.)
+  const bindings: Binding[] = [{ setting: 'PORT', host: config.host, port: config.port }];
+  if (config.metrics !== null) bindings.push({ setting: 'METRICS_PORT', ...config.metrics });
+  for (const binding of bindings) {
+    const refused = listenRefusal(await bindError(binding), binding);
+    if (refused === null) continue;
+    console.error(refused);
+    process.exit(1);
+  }
   let database;
   try {
     database = await openDatabase(config);
@@ -37,6 +50,7 @@ async function main(): Promise<void> {
   // From here on a signal stops what was started: PostgreSQL runs in its own process group and
   // would outlive the app. Before the app serves, there is nothing to drain.
   let app: NestFastifyApplication | undefined;
+  let metricsServer: MetricsServer | undefined;
   let serving = false;
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -56,25 +70,36 @@ async function main(): Promise<void> {
       timeoutMs: config.shutdownTimeout * 1000,
       logger,
       stopDatabase: () => database.stop(),
+      stopMetrics: metricsServer && (() => metricsServer!.close()),
     });
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  // Which setting a listen() failure is about, for the one line that names it.
+  let binding = bindings[0];
   try {
     app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });
     await app.listen({ port: config.port, host: config.host });
+    if (config.metrics !== null) {
+      binding = bindings[1];
+      metricsServer = await startMetricsServer(app.get(AppMetrics), config.metrics.host, config.metrics.port);
+    }
   } catch (error) {
     await app?.close().catch(() => {});
     await database.stop();
-    throw error;
+    const refused = listenRefusal(error, binding);
+    if (refused === null) throw error;
+    console.error(refused);
+    process.exit(1);
   }
   serving = true;
 
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   logger.log(`Listening on ${url}/api/`);
   if (config.openApiPath !== null) logger.log(`OpenAPI explorer: ${url}/${config.openApiPath}`);
+  if (metricsServer !== undefined) logger.log(`Metrics: ${metricsServer.url}`);
   // A hint, not a check: a database that is away right now must not stop a server that serves.
   if ((await app.get(UsersService).count().catch(() => null)) === 0) {
     logger.log('No users yet. Create the first: npm run cli -- createsuperuser (or createuser --username U --password P)');
