@@ -29,14 +29,20 @@ async function main(): Promise<void> {
   }
   Logger.overrideLogger(new ConsoleLogger({ logLevels: logLevels(config.logLevel) }));
   const logger = new Logger('Main');
-  // A port in use is said before PostgreSQL starts, in one line naming the setting. (Taken in the
-  // seconds until listen(), it is said the same way below, after Nest's own error line.)
+  // A port in use is said in one line naming the setting, before PostgreSQL starts, and again
+  // just before listening (it may have been taken while PostgreSQL and the app started).
   const bindings: Binding[] = [{ setting: 'PORT', host: config.host, port: config.port }];
   if (config.metrics !== null) bindings.push({ setting: 'METRICS_PORT', ...config.metrics });
-  for (const binding of bindings) {
-    const refused = listenRefusal(await bindError(binding), binding);
-    if (refused === null) continue;
-    console.error(refused);
+  const unavailable = async (): Promise<string | null> => {
+    for (const binding of bindings) {
+      const refused = listenRefusal(await bindError(binding), binding);
+      if (refused !== null) return refused;
+    }
+    return null;
+  };
+  const early = await unavailable();
+  if (early !== null) {
+    console.error(early);
     process.exit(1);
   }
   let database;
@@ -77,20 +83,36 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  // Which setting a listen() failure is about, for the one line that names it.
-  let binding = bindings[0];
   try {
     app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });
-    await app.listen({ port: config.port, host: config.host });
-    if (config.metrics !== null) {
-      binding = bindings[1];
-      metricsServer = await startMetricsServer(app.get(AppMetrics), config.metrics.host, config.metrics.port);
-    }
   } catch (error) {
-    await app?.close().catch(() => {});
     await database.stop();
-    const refused = listenRefusal(error, binding);
-    if (refused === null) throw error;
+    throw error;
+  }
+  // Which setting a listen() failure is about, for the one line that names it. (Taken in the
+  // instant between the check and listen(), Nest logs its own error line before it.)
+  let binding = bindings[0];
+  let refused = await unavailable();
+  if (refused === null) {
+    try {
+      await app.listen({ port: config.port, host: config.host });
+      if (config.metrics !== null) {
+        binding = bindings[1];
+        metricsServer = await startMetricsServer(app.get(AppMetrics), config.metrics.host, config.metrics.port);
+      }
+    } catch (error) {
+      refused = listenRefusal(error, binding);
+      if (refused === null) {
+        await app.close().catch(() => {});
+        await database.stop();
+        throw error;
+      }
+    }
+  }
+  if (refused !== null) {
+    // Nothing is left running: the pool closes, the embedded PostgreSQL stops.
+    await app.close().catch(() => {});
+    await database.stop();
     console.error(refused);
     process.exit(1);
   }
