@@ -1,6 +1,7 @@
 // FLUSH_EXPIRED_TOKENS_INTERVAL: the server runs flushexpiredtokens itself, at start and then on
 // that interval, one instance at a time (a transaction-level advisory lock). Three `node
 // dist/main.js` processes on one database, as production runs them.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { FLUSH_LOCK_KEY } from '../src/maintenance/token-pruner.js';
@@ -201,6 +202,13 @@ describe('FLUSH_EXPIRED_TOKENS_INTERVAL=1s on three instances', () => {
     expect(slowest).toBeGreaterThanOrEqual(2500);
     await liveRowsKept(url);
   }, 60_000);
+});
+
+describe('the lock key', () => {
+  it('is the one the README gives operators', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`pg_try_advisory_xact_lock(${FLUSH_LOCK_KEY})`);
+  });
 });
 
 describe('FLUSH_EXPIRED_TOKENS_INTERVAL unset (the default)', () => {
