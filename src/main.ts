@@ -11,7 +11,10 @@ import { withSigningKey } from './config/signing-key.js';
 import { openDatabase, UnmigratedDatabase } from './database/open-database.js';
 import { EmbeddedPostgresError } from './database/postgres-access.js';
 import { createApp, logLevels } from './http/create-app.js';
+import { bindError, listenRefusal, type Binding } from './http/port-check.js';
 import { gracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { startMetricsServer, type MetricsServer } from './observability/metrics-server.js';
+import { AppMetrics } from './observability/metrics.js';
 import { UsersService } from './users/users.service.js';
 
 /** Serves the API: configuration, database (embedded unless DATABASE_URL), then HTTP. */
@@ -26,6 +29,22 @@ async function main(): Promise<void> {
   }
   Logger.overrideLogger(new ConsoleLogger({ logLevels: logLevels(config.logLevel) }));
   const logger = new Logger('Main');
+  // A port in use is said in one line naming the setting, before PostgreSQL starts, and again
+  // just before listening (it may have been taken while PostgreSQL and the app started).
+  const bindings: Binding[] = [{ setting: 'PORT', host: config.host, port: config.port }];
+  if (config.metrics !== null) bindings.push({ setting: 'METRICS_PORT', ...config.metrics });
+  const unavailable = async (): Promise<string | null> => {
+    for (const binding of bindings) {
+      const refused = listenRefusal(await bindError(binding), binding);
+      if (refused !== null) return refused;
+    }
+    return null;
+  };
+  const early = await unavailable();
+  if (early !== null) {
+    console.error(early);
+    process.exit(1);
+  }
   let database;
   try {
     database = await openDatabase(config);
@@ -37,6 +56,7 @@ async function main(): Promise<void> {
   // From here on a signal stops what was started: PostgreSQL runs in its own process group and
   // would outlive the app. Before the app serves, there is nothing to drain.
   let app: NestFastifyApplication | undefined;
+  let metricsServer: MetricsServer | undefined;
   let serving = false;
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -56,6 +76,7 @@ async function main(): Promise<void> {
       timeoutMs: config.shutdownTimeout * 1000,
       logger,
       stopDatabase: () => database.stop(),
+      stopMetrics: metricsServer && (() => metricsServer!.close()),
     });
     process.exit(code);
   };
@@ -64,17 +85,43 @@ async function main(): Promise<void> {
 
   try {
     app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });
-    await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    await app?.close().catch(() => {});
     await database.stop();
     throw error;
+  }
+  // Which setting a listen() failure is about, for the one line that names it. (Taken in the
+  // instant between the check and listen(), Nest logs its own error line before it.)
+  let binding = bindings[0];
+  let refused = await unavailable();
+  if (refused === null) {
+    try {
+      await app.listen({ port: config.port, host: config.host });
+      if (config.metrics !== null) {
+        binding = bindings[1];
+        metricsServer = await startMetricsServer(app.get(AppMetrics), config.metrics.host, config.metrics.port);
+      }
+    } catch (error) {
+      refused = listenRefusal(error, binding);
+      if (refused === null) {
+        await app.close().catch(() => {});
+        await database.stop();
+        throw error;
+      }
+    }
+  }
+  if (refused !== null) {
+    // Nothing is left running: the pool closes, the embedded PostgreSQL stops.
+    await app.close().catch(() => {});
+    await database.stop();
+    console.error(refused);
+    process.exit(1);
   }
   serving = true;
 
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   logger.log(`Listening on ${url}/api/`);
   if (config.openApiPath !== null) logger.log(`OpenAPI explorer: ${url}/${config.openApiPath}`);
+  if (metricsServer !== undefined) logger.log(`Metrics: ${metricsServer.url}`);
   // A hint, not a check: a database that is away right now must not stop a server that serves.
   if ((await app.get(UsersService).count().catch(() => null)) === 0) {
     logger.log('No users yet. Create the first: npm run cli -- createsuperuser (or createuser --username U --password P)');

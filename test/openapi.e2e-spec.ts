@@ -100,6 +100,8 @@ describe('the OpenAPI explorer', () => {
       'POST /api/token/blacklist': false,
       'GET /.well-known/jwks.json': false,
       'GET /api/health': false,
+      'GET /api/health/live': false,
+      'GET /api/health/ready': false,
       'GET /api/me': true,
       'GET /api/users': true,
       'GET /api/sessions': true,

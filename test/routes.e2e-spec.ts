@@ -15,6 +15,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/token/blacklist': 'AllowAny',
   'GET /.well-known/jwks.json': 'AllowAny',
   'GET /api/health': 'AllowAny',
+  'GET /api/health/live': 'AllowAny',
+  'GET /api/health/ready': 'AllowAny',
   'GET /api/me': 'IsAuthenticated',
   'GET /api/users': 'IsAdminUser',
   'GET /api/sessions': 'IsAuthenticated',

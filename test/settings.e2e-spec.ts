@@ -1,6 +1,7 @@
 // Every setting in src/config/settings.ts, changed from its default, changes what the app does:
 // seen over HTTP with in-process apps, or, for the settings that shape the process itself
-// (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR, SHUTDOWN_TIMEOUT), by
+// (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR, SHUTDOWN_TIMEOUT, METRICS_*,
+// FLUSH_EXPIRED_TOKENS_INTERVAL), by
 // spawning the built server (dist/main.js) and watching its output, its port and its database.
 import { createPublicKey, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -1806,6 +1807,47 @@ describe('settings read at process start (spawned dist/main.js)', () => {
     expect(ms).toBeGreaterThanOrEqual(1900);
     expect(log).toMatch(/Shut down in \d+\.\d s \(SIGTERM\): 1 in-flight request\(s\) finished, 0 turned away with 503\n/);
     expect(log).not.toContain('Shutdown deadline');
+  });
+
+  describe('METRICS_PORT, METRICS_HOST, FLUSH_EXPIRED_TOKENS_INTERVAL', () => {
+    covers('METRICS_PORT', 'METRICS_HOST', 'FLUSH_EXPIRED_TOKENS_INTERVAL');
+
+    it('METRICS_PORT: Prometheus metrics at /metrics on that port, on METRICS_HOST (127.0.0.1) only', async () => {
+      const port = await freePort();
+      const server = launch({ DATABASE_URL: databaseUrl, PORT: '0', METRICS_PORT: String(port), JWT_SIGNING_KEY: PROCESS_KEY });
+      try {
+        const url = await listening(server);
+        expect(server.stdout()).toContain(`Metrics: http://127.0.0.1:${port}/metrics\n`);
+        expect((await health(url))?.status).toBe(200);
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toMatch(/^http_requests_total\{method="GET",route="\/api\/health",status="200"\} 1$/m);
+        expect(await accepts('127.0.0.2', port)).toBe(false);
+      } finally {
+        await stop(server);
+      }
+    });
+
+    it('METRICS_HOST: where the metrics server listens (an address not of this machine stops the start, naming it)', async () => {
+      const server = launch({ DATABASE_URL: databaseUrl, PORT: '0', METRICS_PORT: String(await freePort()), METRICS_HOST: '192.0.2.1', JWT_SIGNING_KEY: PROCESS_KEY });
+      expect(await within(server.closed, 30000)).toEqual({ code: 1, signal: null });
+      expect(server.stderr()).toBe('192.0.2.1 is not an address of this machine (EADDRNOTAVAIL): set METRICS_HOST to one of its addresses\n');
+    });
+
+    it('FLUSH_EXPIRED_TOKENS_INTERVAL=1s: the server deletes expired tokens itself, and says so', async () => {
+      await sql(
+        databaseUrl,
+        `INSERT INTO token_blacklist_outstandingtoken (jti, user_id, created_at, expires_at) VALUES ('settings-flush-expired', '1', now() - interval '2 days', now() - interval '1 day')`,
+      );
+      const server = launch({ DATABASE_URL: databaseUrl, PORT: '0', FLUSH_EXPIRED_TOKENS_INTERVAL: '1s', JWT_SIGNING_KEY: PROCESS_KEY });
+      try {
+        await listening(server);
+        await waitUntil('a flush round', server, () => /\[TokenPruner\] Flushed expired tokens in \d+ ms: deleted [1-9]\d* expired tokens?/.test(server.stdout()));
+        expect(await sql(databaseUrl, `SELECT jti FROM token_blacklist_outstandingtoken WHERE jti = 'settings-flush-expired'`)).toEqual([]);
+      } finally {
+        await stop(server);
+      }
+    });
   });
 });
 

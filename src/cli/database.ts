@@ -14,6 +14,8 @@ import { CommandError } from './errors.js';
 /** The database as commands use it. Loaded on demand: --help and bad arguments never load it. */
 export interface CliDatabase {
   readonly users: UsersService;
+  /** The AuthModule's tables, on the command's pool. */
+  readonly auth: AuthDatabase;
   readonly blacklist: BlacklistRepository;
   readonly sessions: SessionRepository;
   readonly lockout: LoginFailureRepository;
@@ -45,6 +47,7 @@ export async function openCliDatabase(): Promise<CliDatabase> {
   const auth = AuthDatabase.of(dataSource);
   return {
     users,
+    auth,
     blacklist: new BlacklistRepository(auth),
     sessions: new SessionRepository(auth),
     lockout: new LoginFailureRepository(auth),

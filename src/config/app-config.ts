@@ -24,6 +24,10 @@ export interface AppConfig {
   readonly openApiPath: string | null;
   /** Seconds in-flight requests get to finish on SIGTERM/SIGINT. */
   readonly shutdownTimeout: number;
+  /** Null: no metrics server. */
+  readonly metrics: { readonly host: string; readonly port: number } | null;
+  /** Seconds between in-server flushexpiredtokens rounds; 0: none. */
+  readonly flushExpiredTokensInterval: number;
   /** A redis:// URL; null: in this process's memory. */
   readonly throttleStore: string | null;
   /** SimpleJWT's settings under their own names; SIGNING_KEY may still be empty (see signing-key.ts). */
@@ -59,10 +63,13 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
   const migrate = read('DATABASE_MIGRATE_ON_START');
   const dataDir = read('DATA_DIR');
   const openApiPath = read('OPENAPI_PATH');
+  const port = read('PORT');
+  const metricsPort = read('METRICS_PORT');
+  if (metricsPort !== 0 && metricsPort === port) problems.push(`METRICS_PORT: ${metricsPort} is PORT too; the metrics server needs a port of its own`);
   const config: AppConfig = {
     nodeEnv: read('NODE_ENV'),
     host: read('HOST'),
-    port: read('PORT'),
+    port,
     logLevel: read('LOG_LEVEL'),
     bodyLimit: read('BODY_LIMIT'),
     databaseUrl,
@@ -73,6 +80,8 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     openApiPath: openApiPath === 'off' ? null : trimSlashes(openApiPath),
     shutdownTimeout: read('SHUTDOWN_TIMEOUT'),
+    metrics: metricsPort === 0 ? null : { host: read('METRICS_HOST'), port: metricsPort },
+    flushExpiredTokensInterval: read('FLUSH_EXPIRED_TOKENS_INTERVAL'),
     throttleStore: read('THROTTLE_STORE'),
     jwt: {
       ACCESS_TOKEN_LIFETIME: read('JWT_ACCESS_TOKEN_LIFETIME'),

@@ -47,6 +47,13 @@ export const duration: Parser<number> = (raw) => {
   }
 };
 
+/** A duration of at least a second, or 0 for off. */
+export const interval: Parser<number> = (raw) => {
+  const seconds = duration(raw);
+  if (seconds !== 0 && seconds < 1) throw new SettingProblem(`expected 0 (off) or at least 1s, got ${JSON.stringify(raw)}`);
+  return seconds;
+};
+
 /** `memory` (null: this process's own) or a `redis://` / `rediss://` URL. */
 export const throttleStore: Parser<string | null> = (raw) => {
   if (raw.trim() === 'memory') return null;

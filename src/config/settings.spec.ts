@@ -145,6 +145,10 @@ describe('loadConfig: bad values', () => {
     ['an unknown SameSite', { JWT_AUTH_SAMESITE: 'lax' }, 'JWT_AUTH_SAMESITE: expected one of Lax, Strict, None, got "lax"'],
     ['SameSite=None without Secure', { JWT_AUTH_COOKIE: 'access', JWT_AUTH_SAMESITE: 'None' }, 'JWT_AUTH_SAMESITE: None needs JWT_AUTH_SECURE=true (browsers drop SameSite=None cookies without Secure)'],
     ['a __Host- cookie with a Domain', { JWT_AUTH_COOKIE: '__Host-access', JWT_AUTH_COOKIE_DOMAIN: 'example.com' }, 'JWT_AUTH_COOKIE_DOMAIN: a __Host- cookie (JWT_AUTH_COOKIE) may not have a Domain'],
+    ['METRICS_PORT the same as PORT', { PORT: '8080', METRICS_PORT: '8080' }, 'METRICS_PORT: 8080 is PORT too; the metrics server needs a port of its own'],
+    ['METRICS_PORT out of range', { METRICS_PORT: '70000' }, 'METRICS_PORT: expected a whole number from 0 to 65535, got "70000"'],
+    ['a flush interval under a second', { FLUSH_EXPIRED_TOKENS_INTERVAL: '0.5s' }, 'FLUSH_EXPIRED_TOKENS_INTERVAL: expected 0 (off) or at least 1s, got "0.5s"'],
+    ['a flush interval that is no duration', { FLUSH_EXPIRED_TOKENS_INTERVAL: 'hourly' }, 'FLUSH_EXPIRED_TOKENS_INTERVAL: expected seconds or a duration such as 90s, 15m, 12h or 7d, got "hourly"'],
     ['a cookie name with a semicolon', { JWT_AUTH_REFRESH_COOKIE: 'a;b' }, 'JWT_AUTH_REFRESH_COOKIE: not a cookie name: "a;b"'],
   ])('turns %s into a ConfigError naming the variable', (_case, env, problem) => {
     expect(() => loadConfig(env, CWD)).toThrow(ConfigError);
@@ -190,6 +194,8 @@ describe('loadConfig: defaults and forms', () => {
       dataDir: '/srv/app/.data',
       openApiPath: 'api/docs',
       shutdownTimeout: 10,
+      metrics: null,
+      flushExpiredTokensInterval: 0,
       throttleStore: null,
       jwt: {
         ACCESS_TOKEN_LIFETIME: 900,
@@ -318,6 +324,20 @@ describe('loadConfig: defaults and forms', () => {
   it('reads the database timeouts and SHUTDOWN_TIMEOUT in seconds, fractions and 0 included', () => {
     const config = loadConfig({ DATABASE_STATEMENT_TIMEOUT: '1.5s', DATABASE_POOL_TIMEOUT: '0', SHUTDOWN_TIMEOUT: '1m' }, CWD);
     expect([config.databaseStatementTimeout, config.databasePoolTimeout, config.shutdownTimeout]).toEqual([1.5, 0, 60]);
+  });
+
+  it('reads METRICS_PORT 0 as no metrics server, and a port with METRICS_HOST', () => {
+    expect(loadConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }, CWD).metrics).toBeNull();
+    expect(loadConfig({ METRICS_PORT: '9464' }, CWD).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }, CWD).metrics).toEqual({ host: '10.0.0.5', port: 9464 });
+    // PORT=0 picks a free port, so it never collides with METRICS_PORT.
+    expect(loadConfig({ PORT: '0', METRICS_PORT: '9464' }, CWD).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+  });
+
+  it('reads FLUSH_EXPIRED_TOKENS_INTERVAL in seconds, 0 for never', () => {
+    expect(loadConfig({ FLUSH_EXPIRED_TOKENS_INTERVAL: '1h' }, CWD).flushExpiredTokensInterval).toBe(3600);
+    expect(loadConfig({ FLUSH_EXPIRED_TOKENS_INTERVAL: '1s' }, CWD).flushExpiredTokensInterval).toBe(1);
+    expect(loadConfig({ FLUSH_EXPIRED_TOKENS_INTERVAL: '0' }, CWD).flushExpiredTokensInterval).toBe(0);
   });
 
   it('reads THROTTLE_STORE memory as none of its own and keeps a redis URL as given', () => {

@@ -1,6 +1,6 @@
 import { ALGORITHMS, AUTHENTICATION_CLASSES, DEFAULT_POOL_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, MAX_FAILURE_LIMIT, SAME_SITE_VALUES, TOKEN_CLASSES } from '@nest-simplejwt/auth';
 import { USER_ID_FIELDS } from '../users/users.service.js';
-import { bool, bytes, duration, integer, list, oneOf, origins, permissionClasses, rates, someOf, text, throttleStore, type Parser } from './parsers.js';
+import { bool, bytes, duration, integer, interval, list, oneOf, origins, permissionClasses, rates, someOf, text, throttleStore, type Parser } from './parsers.js';
 
 export interface Setting<T = unknown> {
   /** The environment variable. */
@@ -38,6 +38,9 @@ export const SETTINGS = {
   LOGIN_FAILURE_WINDOW: setting('LOGIN_FAILURE_WINDOW', '15m', 'How far back failed logins count towards those limits (a sliding window)', duration),
   LOGIN_COOLOFF: setting('LOGIN_COOLOFF', '15m', 'How long a locked pair or address is refused; its count then starts afresh', duration),
   SHUTDOWN_TIMEOUT: setting('SHUTDOWN_TIMEOUT', '10s', 'On SIGTERM/SIGINT, how long in-flight requests may take to finish; past it they are cut and the exit code is 1', duration),
+  METRICS_PORT: setting('METRICS_PORT', '0', 'Port of a separate server answering GET /metrics in Prometheus text format; 0: no metrics server', integer(0, 65535)),
+  METRICS_HOST: setting('METRICS_HOST', '127.0.0.1', 'Address the metrics server listens on (keep it private: it is not authenticated)', text),
+  FLUSH_EXPIRED_TOKENS_INTERVAL: setting('FLUSH_EXPIRED_TOKENS_INTERVAL', '0', 'Run flushexpiredtokens inside the server at start and then this often (1h, 1d), one instance at a time; 0: never', interval),
   OPENAPI_PATH: setting('OPENAPI_PATH', 'api/docs', 'Where the OpenAPI explorer is served (its JSON at <path>-json); "off" for none', text),
   CORS_ALLOWED_ORIGINS: setting('CORS_ALLOWED_ORIGINS', '', "django-cors-headers': comma-separated origins (https://app.example.com) whose scripts may call the API; empty: no CORS", origins(false)),
   CORS_ALLOW_CREDENTIALS: setting('CORS_ALLOW_CREDENTIALS', 'false', "django-cors-headers': those origins may send cookies (fetch with credentials: 'include'), as cookie mode needs", bool),

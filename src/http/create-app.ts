@@ -2,10 +2,14 @@ import type { LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { DataSource } from 'typeorm';
 import { drfFastifyOptions, headerName, routeTable, setupDrfHttp } from '@nest-simplejwt/auth';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { PROBE_PATHS } from '../health/health.controller.js';
 import { RequestDrain } from '../lifecycle/request-drain.js';
+import { AppMetrics } from '../observability/metrics.js';
 import { installCors } from './cors.js';
 import { setupOpenApi } from './openapi.js';
 import { routeLocks, type RouteLocks } from './route-security.js';
@@ -30,7 +34,9 @@ export async function createApp(
     logger: options.logger,
   });
   await setupDrfHttp(app);
-  app.get(RequestDrain).install(app.getHttpAdapter().getInstance());
+  app.get(RequestDrain).install(app.getHttpAdapter().getInstance(), { answeredWhileDraining: PROBE_PATHS });
+  const metrics = config.metrics === null ? null : app.get(AppMetrics);
+  metrics?.instrument(app.getHttpAdapter().getInstance());
   await installSecurityHeaders(app);
   installCors(app.getHttpAdapter().getInstance() as FastifyInstance, {
     ...config.cors,
@@ -39,6 +45,10 @@ export async function createApp(
   let locks: RouteLocks = new Map();
   if (config.openApiPath !== null) setupOpenApi(app, config.openApiPath, () => locks);
   await app.init();
+  if (metrics !== null) {
+    const dataSource = app.get(DataSource);
+    metrics.observePool(() => (dataSource.isInitialized ? (dataSource.driver as unknown as { master?: pg.Pool }).master : null));
+  }
   if (config.openApiPath !== null) locks = await routeLocks(app, routeTable(app.get(DiscoveryService)));
   return app;
 }

@@ -11,6 +11,8 @@ export interface ShutdownOptions {
   readonly logger: Logger;
   /** Stops the embedded PostgreSQL (a no-op with DATABASE_URL). */
   readonly stopDatabase: () => Promise<void>;
+  /** Closes the metrics server (METRICS_PORT), which answers scrapes until the drain is over. */
+  readonly stopMetrics?: () => Promise<void>;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function gracefulShutdown(app: INestApplication, options: ShutdownO
   server.closeIdleConnections();
   const budget = cut.length > 0 ? CLOSE_AFTER_CUT_MS : CLOSE_TIMEOUT_MS;
   const poolClosed = await within(app.close(), budget);
+  if (options.stopMetrics) await within(options.stopMetrics(), CLOSE_AFTER_CUT_MS);
   const databaseStopped = await within(options.stopDatabase(), CLOSE_TIMEOUT_MS);
   const outcome = [`${drain.finished} in-flight request(s) finished`, `${drain.refused} turned away with 503`];
   if (cut.length > 0) outcome.push(`${cut.length} cut`);

@@ -32,10 +32,18 @@ export class RequestDrain {
 
   constructor(private readonly state: ShutdownState) {}
 
-  /** Hooks into Fastify; call before app.init(). */
-  install(fastify: FastifyInstance): void {
+  /**
+   * Hooks into Fastify; call before app.init(). `answeredWhileDraining`: paths (without a
+   * trailing slash) whose own handlers answer during the drain, the health probes: they say
+   * themselves that the instance is shutting down. They are not counted as in flight.
+   */
+  install(fastify: FastifyInstance, options: { answeredWhileDraining?: readonly string[] } = {}): void {
+    const exempt = new Set(options.answeredWhileDraining ?? []);
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (this.state.shuttingDown) return this.refuse(reply);
+      if (this.state.shuttingDown) {
+        if (exempt.size > 0 && exempt.has(withoutTrailingSlash(request.url.split('?')[0]))) return done();
+        return this.refuse(reply);
+      }
       const entry = { method: request.method, path: request.url.split('?')[0], startedAt: Date.now(), response: reply.raw };
       this.inFlight.add(entry);
       reply.raw.once('close', () => this.ended(entry));
@@ -92,4 +100,8 @@ export class RequestDrain {
     this.finished++;
     if (this.inFlight.size === 0) this.idle?.();
   }
+}
+
+function withoutTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }

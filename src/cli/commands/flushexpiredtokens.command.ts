@@ -1,3 +1,4 @@
+import { describeFlush, flushExpired } from '../../maintenance/flush-expired.js';
 import { defineCommand } from '../command.js';
 
 /** SimpleJWT's token_blacklist command. */
@@ -10,16 +11,7 @@ export default defineCommand({
   optionHelp: {},
   async run(_args, cli) {
     const database = await cli.database();
-    const count = await database.blacklist.flushExpired();
-    const sessions = await database.sessions.flushExpired();
-    const failures = await database.lockout.flushExpired(database.loginFailureWindow);
-    cli.out(
-      `Deleted ${plural(count, 'expired token')}, ${plural(sessions, 'expired session')} and ${plural(failures, 'failed-login record')} ` +
-        'older than LOGIN_FAILURE_WINDOW.',
-    );
+    const counts = await flushExpired(database.auth, database.loginFailureWindow);
+    cli.out(`Deleted ${describeFlush(counts)} older than LOGIN_FAILURE_WINDOW.`);
   },
 });
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
