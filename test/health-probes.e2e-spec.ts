@@ -122,3 +122,25 @@ describe('the probes in the OpenAPI document', () => {
     expect(examples).toEqual([DATABASE_UNAVAILABLE, SHUTTING_DOWN]);
   });
 });
+
+describe('the probes are never throttled (@NoThrottle)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ THROTTLE_RATES: 'anon=2/minute,user=2/minute' });
+  });
+  afterAll(() => t?.close());
+
+  it('20 probes from one address all answer 200, and take nothing from that address’s anon budget', async () => {
+    for (let i = 0; i < 10; i++) {
+      expect((await t.http().get('/api/health/live')).status).toBe(200);
+      expect((await t.http().get('/api/health/ready')).status).toBe(200);
+    }
+    // The address still has its 2 anonymous requests a minute, then DRF's 429.
+    expect((await t.http().get('/api/health/')).status).toBe(200);
+    expect((await t.http().get('/api/health/')).status).toBe(200);
+    const third = await t.http().get('/api/health/');
+    const wait = Number(third.headers['retry-after']);
+    expect({ status: third.status, body: third.body }).toEqual({ status: 429, body: { detail: `Request was throttled. Expected available in ${wait} seconds.` } });
+    expect(wait).toBeGreaterThan(50);
+  });
+});

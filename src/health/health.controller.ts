@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Public } from '@nest-simplejwt/auth';
+import { NoThrottle, Public } from '@nest-simplejwt/auth';
 import { ShutdownState } from '../lifecycle/shutdown-state.js';
 
 const TIMEOUT_MS = 2000;
@@ -35,6 +35,7 @@ export class HealthController {
   }
 
   @Get('live')
+  @NoThrottle()
   @ApiOperation({
     summary: 'Liveness: 200 while the process runs and serves HTTP, the database not asked (also while it shuts down)',
   })
@@ -44,6 +45,7 @@ export class HealthController {
   }
 
   @Get('ready')
+  @NoThrottle()
   @ApiOperation({
     summary: 'Readiness: 200 when the database answers and no shutdown is under way; else 503 saying which',
   })

@@ -87,7 +87,7 @@ export { PermissionsGuard } from './permissions/permissions.guard.js';
 export { parseRate, parseRates, rateTable, type Rate, type ThrottleRates } from './throttling/throttle-rates.js';
 export { MemoryThrottleStore, type ThrottleStore } from './throttling/throttle-store.js';
 export { RedisThrottleStore, type RedisClient, type RedisThrottleStoreOptions } from './throttling/redis-throttle-store.js';
-export { ThrottleScope, THROTTLE_SCOPE_METADATA } from './throttling/throttle-scope.decorator.js';
+export { NoThrottle, ThrottleScope, THROTTLE_SCOPE_METADATA } from './throttling/throttle-scope.decorator.js';
 export { ThrottleGuard } from './throttling/throttle.guard.js';
 
 export { TokenController, SlidingTokenController } from './tokens/token.controller.js';

@@ -7,3 +7,9 @@ export const THROTTLE_SCOPE_METADATA = 'simple-jwt:throttle-scope';
  * `scope` in THROTTLE_RATES (per user when authenticated, per client address otherwise).
  */
 export const ThrottleScope = (scope: string) => SetMetadata(THROTTLE_SCOPE_METADATA, scope);
+
+/**
+ * DRF's `throttle_classes = []`: requests to this controller or handler are never throttled, by
+ * no scope (health probes, which a load balancer or the kubelet sends from one address).
+ */
+export const NoThrottle = () => SetMetadata(THROTTLE_SCOPE_METADATA, false);

@@ -17,7 +17,7 @@ interface ThrottledRequest extends RequestWithClient {
  * The third global guard (DRF's check_throttles), after authentication and permissions:
  * AnonRateThrottle (`anon`: anonymous requests, per client address), UserRateThrottle (`user`:
  * every request, per user, or per client address when anonymous) and ScopedRateThrottle (a
- * route's `@ThrottleScope()`, keyed the same way).
+ * route's `@ThrottleScope()`, keyed the same way). A route under `@NoThrottle()` is not throttled.
  * Over a rate: 429 with Retry-After, the longest wait of the throttles that refused.
  */
 @Injectable()
@@ -43,12 +43,13 @@ export class ThrottleGuard implements CanActivate, OnModuleDestroy {
   }
 
   private async check(context: ExecutionContext): Promise<boolean> {
+    const scope = this.reflector.getAllAndOverride<string | false | undefined>(THROTTLE_SCOPE_METADATA, [context.getHandler(), context.getClass()]);
+    if (scope === false) return true;
     const rates = this.settings.DEFAULT_THROTTLE_RATES;
     const request = context.switchToHttp().getRequest<ThrottledRequest>();
     const user = request.user ?? null;
     const ident = user === null ? `ip:${this.clientAddress(request)}` : `user:${this.userId(user)}`;
     const scopes: string[] = user === null ? ['anon', 'user'] : ['user'];
-    const scope = this.reflector.getAllAndOverride<string | undefined>(THROTTLE_SCOPE_METADATA, [context.getHandler(), context.getClass()]);
     if (scope !== undefined) scopes.push(scope);
     const now = Date.now() / 1000;
     let wait: number | null = null;
