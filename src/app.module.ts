@@ -6,6 +6,8 @@ import type { AppConfig } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { AuthEventLog } from './logging/auth-event-log.js';
+import { FanOutEventSink } from './logging/fan-out-event-sink.js';
 import { NotesModule } from './notes/notes.module.js';
 import { UsersModule } from './users/users.module.js';
 import { UsersService } from './users/users.service.js';
@@ -38,6 +40,8 @@ export class AppModule {
             DEFAULT_PERMISSION_CLASSES: config.defaultPermissionClasses,
             userStore: users,
             throttleStore: config.throttleStore === null ? undefined : await RedisThrottleStore.connect(config.throttleStore),
+            // Every sink the auth events go to: the audit log lines (with the request id).
+            events: new FanOutEventSink([new AuthEventLog()]),
           }),
           path: config.tokenPath,
           slidingTokens: config.slidingTokens,

@@ -3,15 +3,16 @@
 // default 4 threads held ~76 MiB after a login flood (measured in BENCHMARKS.md).
 import './thread-pool.js';
 import 'reflect-metadata';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
 import { withSigningKey } from './config/signing-key.js';
 import { openDatabase, UnmigratedDatabase } from './database/open-database.js';
 import { EmbeddedPostgresError } from './database/postgres-access.js';
-import { createApp, logLevels } from './http/create-app.js';
+import { createApp } from './http/create-app.js';
 import { gracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { appLogger } from './logging/app-logger.js';
 import { UsersService } from './users/users.service.js';
 
 /** Serves the API: configuration, database (embedded unless DATABASE_URL), then HTTP. */
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
-  Logger.overrideLogger(new ConsoleLogger({ logLevels: logLevels(config.logLevel) }));
+  // LOG_FORMAT: JSON lines through pino, or Nest's console look; every Nest logger writes through it.
+  const log = appLogger(config);
+  Logger.overrideLogger(log);
   const logger = new Logger('Main');
   let database;
   try {
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });
+    app = await createApp(config, database.url, { logger: log });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close().catch(() => {});

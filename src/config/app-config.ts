@@ -9,6 +9,9 @@ export interface AppConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: SettingValue<'LOG_LEVEL'>;
+  /** LOG_FORMAT with auto resolved by NODE_ENV. */
+  readonly logFormat: 'json' | 'pretty';
+  readonly accessLog: boolean;
   readonly bodyLimit: number;
   /** Null: use the embedded PostgreSQL. */
   readonly databaseUrl: string | null;
@@ -59,11 +62,15 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
   const migrate = read('DATABASE_MIGRATE_ON_START');
   const dataDir = read('DATA_DIR');
   const openApiPath = read('OPENAPI_PATH');
+  const nodeEnv = read('NODE_ENV');
+  const logFormat = read('LOG_FORMAT');
   const config: AppConfig = {
-    nodeEnv: read('NODE_ENV'),
+    nodeEnv,
     host: read('HOST'),
     port: read('PORT'),
     logLevel: read('LOG_LEVEL'),
+    logFormat: logFormat === 'auto' ? (nodeEnv === 'production' ? 'json' : 'pretty') : logFormat,
+    accessLog: read('ACCESS_LOG'),
     bodyLimit: read('BODY_LIMIT'),
     databaseUrl,
     databasePoolSize: read('DATABASE_POOL_SIZE'),

@@ -6,6 +6,9 @@ import { drfFastifyOptions, headerName, routeTable, setupDrfHttp } from '@nest-s
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { RequestDrain } from '../lifecycle/request-drain.js';
+import { logLevels } from '../logging/app-logger.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-context.js';
+import { RequestLogging } from '../logging/request-logging.js';
 import { installCors } from './cors.js';
 import { setupOpenApi } from './openapi.js';
 import { routeLocks, type RouteLocks } from './route-security.js';
@@ -23,18 +26,32 @@ export async function createApp(
   databaseUrl: string,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ ...drfFastifyOptions(config.bodyLimit), logger: false });
+  const requestLogging = new RequestLogging({
+    accessLog: config.accessLog && logLevels(config.logLevel).includes('log'),
+    numProxies: config.jwt.NUM_PROXIES ?? 0,
+    userIdClaim: config.jwt.USER_ID_CLAIM ?? 'user_id',
+  });
+  const drf = drfFastifyOptions(config.bodyLimit);
+  const adapter = new FastifyAdapter({
+    ...drf,
+    logger: false,
+    genReqId: requestIdOf,
+    frameworkErrors: requestLogging.frameworkErrors(drf.frameworkErrors),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl, options.imports), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: options.logger,
   });
+  // First of the hooks: every answer carries X-Request-Id, whichever hook answers it.
+  requestLogging.install(app.getHttpAdapter().getInstance() as FastifyInstance);
   await setupDrfHttp(app);
   app.get(RequestDrain).install(app.getHttpAdapter().getInstance());
   await installSecurityHeaders(app);
   installCors(app.getHttpAdapter().getInstance() as FastifyInstance, {
     ...config.cors,
     extraHeaders: [headerName(config.cookies.CSRF_HEADER_NAME), headerName(config.jwt.AUTH_HEADER_NAME)],
+    exposeHeaders: [REQUEST_ID_HEADER],
   });
   let locks: RouteLocks = new Map();
   if (config.openApiPath !== null) setupOpenApi(app, config.openApiPath, () => locks);
@@ -43,8 +60,4 @@ export async function createApp(
   return app;
 }
 
-/** Nest's log levels from LOG_LEVEL: that level and every more severe one. */
-export function logLevels(level: AppConfig['logLevel']): LogLevel[] {
-  const all: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  return all.slice(0, all.indexOf(level) + 1);
-}
+export { logLevels };
