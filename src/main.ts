@@ -3,7 +3,7 @@
 // default 4 threads held ~76 MiB after a login flood (measured in BENCHMARKS.md).
 import './thread-pool.js';
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
@@ -14,6 +14,9 @@ import { createApp } from './http/create-app.js';
 import { gracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { appLogger } from './logging/app-logger.js';
 import { UsersService } from './users/users.service.js';
+
+/** The server's logger, once the configuration has said which. */
+let appLog: LoggerService | undefined;
 
 /** Serves the API: configuration, database (embedded unless DATABASE_URL), then HTTP. */
 async function main(): Promise<void> {
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
   }
   // LOG_FORMAT: JSON lines through pino, or Nest's console look; every Nest logger writes through it.
   const log = appLogger(config);
+  appLog = log;
   Logger.overrideLogger(log);
   const logger = new Logger('Main');
   let database;
@@ -85,6 +89,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  // Once LOG_FORMAT is known, a failure to start is a log line like any other (JSON in json mode).
+  if (appLog !== undefined) appLog.fatal?.(error instanceof Error ? error.message : String(error), error instanceof Error ? error.stack : undefined, 'Main');
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

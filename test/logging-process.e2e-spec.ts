@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -81,6 +82,21 @@ describe('the server process, LOG_FORMAT=json', () => {
     ]);
     const everything = lines.join('\n');
     for (const secret of ['process secret', 'secret-query', SIGNING_KEY]) expect(everything).not.toContain(secret);
+  }, 60_000);
+
+  it('writes a failure to start as a JSON fatal line too (the port taken)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const server = launch(main, { NODE_ENV: 'test', PORT: String(port), DATABASE_URL: databaseUrl, DATABASE_MIGRATE_ON_START: 'false', JWT_SIGNING_KEY: SIGNING_KEY, LOG_FORMAT: 'json' });
+      expect(await server.closed).toEqual({ code: 1, signal: null });
+      const lines = server.stdout().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.at(-1)).toMatchObject({ level: 'fatal', context: 'Main', msg: expect.stringContaining('EADDRINUSE'), stack: expect.stringContaining('EADDRINUSE') });
+      expect(server.stderr()).toBe('');
+    } finally {
+      taken.close();
+    }
   }, 60_000);
 
   it('is the default in production (LOG_FORMAT=auto)', async () => {
