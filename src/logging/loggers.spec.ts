@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import type { AuthEvent, AuthEventSink } from '@nest-simplejwt/auth';
+import { appLogger, logLevels } from './app-logger.js';
+import { AuthEventLog } from './auth-event-log.js';
+import { FanOutEventSink } from './fan-out-event-sink.js';
+import { PinoLogger } from './pino-logger.js';
+import { PrettyLogger } from './pretty-logger.js';
+import { requestContext } from './request-context.js';
+
+/** A pino destination that keeps each line, parsed. */
+class Lines {
+  readonly lines: Record<string, unknown>[] = [];
+  write(chunk: string): void {
+    for (const line of chunk.split('\n')) if (line !== '') this.lines.push(JSON.parse(line));
+  }
+}
+
+/** What `work` writes to process.stdout and process.stderr (Nest's console logger writes there). */
+function consoleOf(work: () => void): string {
+  let text = '';
+  const write = (chunk: string | Uint8Array) => ((text += chunk.toString()), true);
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation(write);
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(write);
+  try {
+    work();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+const STACK = 'Error: boom\n    at thing (/srv/app/x.js:1:2)\n    at other (/srv/app/y.js:3:4)';
+
+describe('PinoLogger (LOG_FORMAT=json): what Nest passes, as JSON fields', () => {
+  it.each<[string, (logger: PinoLogger) => void, Record<string, unknown>]>([
+    ['a message and its context', (l) => l.log('hello', 'Ctx'), { level: 'info', context: 'Ctx', msg: 'hello' }],
+    ['no context', (l) => l.log('hello'), { level: 'info', context: '', msg: 'hello' }],
+    ['structured params', (l) => l.warn('request completed', { status: 200, route: '/api/me' }, 'AccessLog'), { level: 'warn', context: 'AccessLog', status: 200, route: '/api/me', msg: 'request completed' }],
+    ['an error with its stack and context (Nest Logger.error)', (l) => l.error('boom', STACK, 'Ctx'), { level: 'error', context: 'Ctx', stack: STACK, msg: 'boom' }],
+    ['an error without a stack (Nest passes undefined)', (l) => l.error('boom', undefined, 'Ctx'), { level: 'error', context: 'Ctx', msg: 'boom' }],
+    ['an error with a stack and no context', (l) => l.error('boom', STACK), { level: 'error', context: '', stack: STACK, msg: 'boom' }],
+    ['an object message (its msg the text)', (l) => l.debug({ msg: 'text', a: 1 }, 'Ctx'), { level: 'debug', context: 'Ctx', a: 1, msg: 'text' }],
+    ['verbose, as pino trace', (l) => l.verbose('v', 'Ctx'), { level: 'trace', context: 'Ctx', msg: 'v' }],
+    ['fatal', (l) => l.fatal('down', 'Main'), { level: 'fatal', context: 'Main', msg: 'down' }],
+    ['more messages, joined', (l) => l.log('one', 2, 'Ctx'), { level: 'info', context: 'Ctx', msg: 'one 2' }],
+  ])('%s', (_case, write, expected) => {
+    const out = new Lines();
+    write(new PinoLogger(logLevels('verbose'), out));
+    expect(out.lines).toHaveLength(1);
+    const { time, pid, hostname, ...rest } = out.lines[0];
+    expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect([pid, typeof hostname]).toEqual([process.pid, 'string']);
+    expect(rest).toEqual(expected);
+  });
+
+  it("writes an Error message as pino's err, with its type and stack", () => {
+    const out = new Lines();
+    new PinoLogger(logLevels('log'), out).error(new Error('kaput'), 'Ctx');
+    expect(out.lines[0]).toMatchObject({ level: 'error', context: 'Ctx', msg: 'kaput', err: { type: 'Error', message: 'kaput', stack: expect.stringContaining('Error: kaput') } });
+  });
+
+  it('writes what LOG_LEVEL lets through, and follows setLogLevels', () => {
+    const out = new Lines();
+    const logger = new PinoLogger(logLevels('warn'), out);
+    logger.log('no', 'Ctx');
+    logger.debug('no', 'Ctx');
+    logger.warn('yes', 'Ctx');
+    logger.setLogLevels(logLevels('debug'));
+    logger.debug('now yes', 'Ctx');
+    logger.verbose('still no', 'Ctx');
+    expect(out.lines.map((l) => [l.level, l.msg])).toEqual([
+      ['warn', 'yes'],
+      ['debug', 'now yes'],
+    ]);
+  });
+
+  it('redacts credential fields at the top and two levels down', () => {
+    const out = new Lines();
+    new PinoLogger(logLevels('log'), out).log('m', { password: 'a', token: 'b', 'set-cookie': 'c', req: { headers: { authorization: 'd', 'x-csrftoken': 'e' } }, body: { new_password1: 'f' } }, 'Ctx');
+    expect(out.lines[0]).toMatchObject({ password: '[REDACTED]', token: '[REDACTED]', 'set-cookie': '[REDACTED]', req: { headers: { authorization: '[REDACTED]', 'x-csrftoken': '[REDACTED]' } }, body: { new_password1: '[REDACTED]' } });
+  });
+});
+
+describe('PrettyLogger (LOG_FORMAT=pretty)', () => {
+  it("keeps Nest's console look, structured params as one line of JSON, credentials redacted", () => {
+    const text = consoleOf(() => new PrettyLogger(logLevels('log')).log('request completed', { status: 200, headers: { cookie: 'sessionid=abc' } }, 'AccessLog'));
+    expect(text).toMatch(/^\[Nest\] \d+ {2}- .+ {5}LOG \[AccessLog\] request completed \{"status":200,"headers":\{"cookie":"\[REDACTED\]"\}\}\n$/);
+  });
+
+  it('writes what LOG_LEVEL lets through', () => {
+    const logger = new PrettyLogger(logLevels('warn'));
+    expect(consoleOf(() => logger.log('hidden', 'Ctx'))).toBe('');
+    expect(consoleOf(() => logger.warn('shown', 'Ctx'))).toMatch(/WARN \[Ctx\] shown\n$/);
+  });
+});
+
+describe('appLogger', () => {
+  it('is pino for json, Nest\'s console for pretty', () => {
+    expect(appLogger({ logFormat: 'json', logLevel: 'log' }, new Lines())).toBeInstanceOf(PinoLogger);
+    expect(appLogger({ logFormat: 'pretty', logLevel: 'log' })).toBeInstanceOf(PrettyLogger);
+  });
+});
+
+describe('AuthEventLog', () => {
+  afterEach(() => Logger.overrideLogger(new PrettyLogger(logLevels('log'))));
+
+  it('writes an event as snake_case fields with the request id of the request it happened in; attacks as warnings', () => {
+    const out = new Lines();
+    Logger.overrideLogger(new PinoLogger(logLevels('log'), out));
+    const sink = new AuthEventLog();
+    requestContext.run({ id: 'req-7' }, () => sink.record({ event: 'reuse_detected', userId: '3', sessionId: 's1', ip: '192.0.2.1' }));
+    sink.record({ event: 'session_revoked', userId: '3', sessionId: 's2', reason: 'admin', actorId: '1', ip: '192.0.2.9' });
+    expect(out.lines.map(({ time: _t, pid: _p, hostname: _h, ...rest }) => rest)).toEqual([
+      { level: 'warn', context: 'AuthEvents', event: 'reuse_detected', user_id: '3', session_id: 's1', ip: '192.0.2.1', request_id: 'req-7', msg: 'reuse_detected' },
+      { level: 'info', context: 'AuthEvents', event: 'session_revoked', user_id: '3', actor_id: '1', session_id: 's2', reason: 'admin', ip: '192.0.2.9', request_id: null, msg: 'session_revoked' },
+    ]);
+  });
+});
+
+describe('FanOutEventSink', () => {
+  const event: AuthEvent = { event: 'logout', userId: '1' };
+
+  it('hands each event to every sink, in order', () => {
+    const seen: string[] = [];
+    new FanOutEventSink([{ record: (e) => void seen.push(`a:${e.event}`) }, { record: (e) => void seen.push(`b:${e.event}`) }]).record(event);
+    expect(seen).toEqual(['a:logout', 'b:logout']);
+  });
+
+  it('still hands it to the others when one throws, then throws the first error', () => {
+    const seen: string[] = [];
+    const failing = (message: string): AuthEventSink => ({
+      record: () => {
+        throw new Error(message);
+      },
+    });
+    const sink = new FanOutEventSink([failing('first'), { record: () => void seen.push('kept') }, failing('second')]);
+    expect(() => sink.record(event)).toThrow('first');
+    expect(seen).toEqual(['kept']);
+  });
+});
