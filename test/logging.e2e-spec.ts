@@ -1,9 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Module } from '@nestjs/common';
+import { AllowAny, Permissions } from '@nest-simplejwt/auth';
 import type { Response } from 'supertest';
 import { appLogger } from '../src/logging/app-logger.js';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { dropDatabases } from './support/database.js';
 import { bearer, createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
+
+/** GET /test/broken/: a bug (an unexpected error: the 500 and its stack in the log). */
+@Controller('test/broken')
+@Permissions(AllowAny)
+class BrokenController {
+  @Get('/') route(): never {
+    throw new TypeError('a bug with no secret in it');
+  }
+}
+
+@Module({ controllers: [BrokenController] })
+class BrokenModule {}
 
 /** A pino destination that keeps the lines it is given. */
 class Lines {
@@ -104,7 +118,7 @@ describe('logs, JSON (LOG_FORMAT=json, ACCESS_LOG on, LOG_LEVEL=verbose, cookie 
   let aliceId: string;
 
   beforeAll(async () => {
-    t = await startApp(ENV, undefined, appLogger({ logFormat: 'json', logLevel: 'verbose' }, out));
+    t = await startApp(ENV, undefined, appLogger({ logFormat: 'json', logLevel: 'verbose' }, out), [BrokenModule]);
     aliceId = String((await createUser(t, { username: 'alice', password: PASSWORD })).id);
   });
   afterAll(() => t.close());
@@ -237,6 +251,19 @@ describe('logs, JSON (LOG_FORMAT=json, ACCESS_LOG on, LOG_LEVEL=verbose, cookie 
       msg: 'login_failed',
     });
     expect(events.find((e) => e.event === 'session_revoked' && e.request_id === 'revoke')).toMatchObject({ session_id: cSession, ip: '127.0.0.1' });
+  });
+
+  it("writes an unexpected error (a 500) as one error line with its stack and the request's id", async () => {
+    const from = out.lines.length;
+    const res = await t.http().get('/test/broken/').set('X-Request-Id', 'a-bug');
+    expect([res.status, res.body, res.headers['x-request-id']]).toEqual([500, { detail: 'A server error occurred.' }, 'a-bug']);
+    const lines = out.lines.slice(from).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => [l.level, l.context, l.request_id])).toEqual([
+      ['error', 'DrfExceptionFilter', 'a-bug'],
+      ['info', 'AccessLog', 'a-bug'],
+    ]);
+    expect(lines[0].msg).toMatch(/^TypeError: a bug with no secret in it\n\s+at /);
+    expect(lines[1]).toMatchObject({ route: '/test/broken', status: 500, user_id: null });
   });
 
   it('writes a field named like a credential as [REDACTED]', async () => {

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { SECURITY_EVENTS, type AuthEvent, type AuthEventSink } from '@nest-simplejwt/auth';
-import { currentRequestId } from './request-context.js';
 
 /**
  * The server's audit log: each auth event one line (context AuthEvents, its name as the message)
@@ -19,7 +18,7 @@ export class AuthEventLog implements AuthEventSink {
     if (event.reason !== undefined) fields.reason = event.reason;
     if (event.username !== undefined) fields.username = event.username;
     if (event.ip !== undefined) fields.ip = event.ip;
-    fields.request_id = currentRequestId() ?? null;
+    fields.request_id = event.requestId ?? null;
     if (SECURITY_EVENTS.has(event.event)) this.logger.warn(event.event, fields);
     else this.logger.log(event.event, fields);
   }

@@ -6,7 +6,6 @@ import { AuthEventLog } from './auth-event-log.js';
 import { FanOutEventSink } from './fan-out-event-sink.js';
 import { PinoLogger } from './pino-logger.js';
 import { PrettyLogger } from './pretty-logger.js';
-import { requestContext } from './request-context.js';
 
 /** A pino destination that keeps each line, parsed. */
 class Lines {
@@ -76,10 +75,27 @@ describe('PinoLogger (LOG_FORMAT=json): what Nest passes, as JSON fields', () =>
     ]);
   });
 
-  it('redacts credential fields at the top and two levels down', () => {
+  it('redacts credential fields at any depth, in arrays too, whatever their case; leaves the object it was given alone', () => {
     const out = new Lines();
-    new PinoLogger(logLevels('log'), out).log('m', { password: 'a', token: 'b', 'set-cookie': 'c', req: { headers: { authorization: 'd', 'x-csrftoken': 'e' } }, body: { new_password1: 'f' } }, 'Ctx');
-    expect(out.lines[0]).toMatchObject({ password: '[REDACTED]', token: '[REDACTED]', 'set-cookie': '[REDACTED]', req: { headers: { authorization: '[REDACTED]', 'x-csrftoken': '[REDACTED]' } }, body: { new_password1: '[REDACTED]' } });
+    const fields = {
+      password: 'a',
+      token: 'b',
+      'set-cookie': ['c1', 'c2'],
+      req: { headers: { Authorization: 'd', 'x-csrftoken': 'e', host: 'kept' } },
+      body: { new_password1: 'f', nested: { deeper: [{ refresh: 'g', access: 'h', n: 1 }] } },
+      fine: 'kept',
+    };
+    new PinoLogger(logLevels('log'), out).log('m', fields, 'Ctx');
+    expect(out.lines[0]).toMatchObject({
+      password: '[REDACTED]',
+      token: '[REDACTED]',
+      'set-cookie': '[REDACTED]',
+      req: { headers: { Authorization: '[REDACTED]', 'x-csrftoken': '[REDACTED]', host: 'kept' } },
+      body: { new_password1: '[REDACTED]', nested: { deeper: [{ refresh: '[REDACTED]', access: '[REDACTED]', n: 1 }] } },
+      fine: 'kept',
+    });
+    expect(JSON.stringify(out.lines[0])).not.toMatch(/"[a-h]"|c1|c2/);
+    expect(fields.body.nested.deeper[0].refresh).toBe('g');
   });
 });
 
@@ -110,7 +126,7 @@ describe('AuthEventLog', () => {
     const out = new Lines();
     Logger.overrideLogger(new PinoLogger(logLevels('log'), out));
     const sink = new AuthEventLog();
-    requestContext.run({ id: 'req-7' }, () => sink.record({ event: 'reuse_detected', userId: '3', sessionId: 's1', ip: '192.0.2.1' }));
+    sink.record({ event: 'reuse_detected', userId: '3', sessionId: 's1', ip: '192.0.2.1', requestId: 'req-7' });
     sink.record({ event: 'session_revoked', userId: '3', sessionId: 's2', reason: 'admin', actorId: '1', ip: '192.0.2.9' });
     expect(out.lines.map(({ time: _t, pid: _p, hostname: _h, ...rest }) => rest)).toEqual([
       { level: 'warn', context: 'AuthEvents', event: 'reuse_detected', user_id: '3', session_id: 's1', ip: '192.0.2.1', request_id: 'req-7', msg: 'reuse_detected' },

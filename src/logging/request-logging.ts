@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientAddress } from '@nest-simplejwt/auth';
-import { REQUEST_ID_HEADER, requestContext } from './request-context.js';
+import { REQUEST_ID_HEADER } from './request-context.js';
 
 export interface RequestLoggingOptions {
   /** ACCESS_LOG, and LOG_LEVEL writes level log: one line per answered request. */
@@ -19,10 +19,8 @@ const MAX_ADDRESS_LENGTH = 64;
 
 /**
  * The request id and the access log. Fastify's genReqId (requestIdOf) chooses the id; the first
- * of Fastify's hooks sends it back (so every answer carries X-Request-Id, a 503 of the drain or
- * a CORS preflight included) and makes the request the AsyncLocalStorage store while it is
- * served, entered again after the body is read (a body's stream events come from the socket's
- * context, not the request's). The access line is written once the answer has gone: method, the
+ * of Fastify's hooks sends it back, so every answer carries X-Request-Id (a 503 of the drain or
+ * a CORS preflight included). The access line is written once the answer has gone: method, the
  * route's pattern as the router knows it (never the URL: no ids, no query string), status,
  * duration, the token's user id, request id, client address; no headers, no bodies.
  */
@@ -35,11 +33,7 @@ export class RequestLogging {
   install(fastify: FastifyInstance): void {
     fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       void reply.header(REQUEST_ID_HEADER, request.id);
-      requestContext.run(request, done);
-    });
-    fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
-      if (requestContext.getStore() === request) done();
-      else requestContext.run(request, done);
+      done();
     });
     if (!this.options.accessLog) return;
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

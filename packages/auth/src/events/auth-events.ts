@@ -27,6 +27,8 @@ export interface AuthEvent {
   /** Who acted, when not the user themselves (a staff member ending a user's sessions): their user id claim's value. */
   readonly actorId?: string;
   readonly ip?: string;
+  /** The id of the request it happened in (`request.id`, see ClientInfo.requestId), when the request has one. */
+  readonly requestId?: string;
 }
 
 /** Where the module's events go: your logger, metrics or audit table. */

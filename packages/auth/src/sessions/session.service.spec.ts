@@ -47,9 +47,9 @@ function service() {
   return { sessionService, users, events, revoked };
 }
 
-/** A request as the guards leave it: the user, the claims, and (one proxy in front) the address X-Forwarded-For names. */
-function requestOf(user: TestUser, sid: string): AuthenticatedRequest {
-  return { method: 'POST', user, auth: { user_id: user.id, sid }, headers: { 'x-forwarded-for': '198.51.100.4' }, socket: { remoteAddress: '127.0.0.1' } } as AuthenticatedRequest;
+/** A request as the guards leave it: its id, the user, the claims, and (one proxy in front) the address X-Forwarded-For names. */
+function requestOf(user: TestUser, sid: string, id: string | null = 'req-1'): AuthenticatedRequest {
+  return { ...(id === null ? {} : { id }), method: 'POST', user, auth: { user_id: user.id, sid }, headers: { 'x-forwarded-for': '198.51.100.4' }, socket: { remoteAddress: '127.0.0.1' } } as AuthenticatedRequest;
 }
 
 describe('SessionService events', () => {
@@ -62,10 +62,10 @@ describe('SessionService events', () => {
     });
     expect(answer).toEqual({ detail: 'New password has been saved.' });
     expect(revoked).toEqual([['7', 'password_change', 'current']]);
-    expect(events).toEqual([
-      { event: 'password_changed', userId: '7', sessionId: 'current', ip: '198.51.100.4' },
-      { event: 'session_revoked', userId: '7', sessionId: 'other-1', reason: 'password_change', ip: '198.51.100.4' },
-      { event: 'session_revoked', userId: '7', sessionId: 'other-2', reason: 'password_change', ip: '198.51.100.4' },
+    expect(events).toStrictEqual([
+      { event: 'password_changed', userId: '7', sessionId: 'current', ip: '198.51.100.4', requestId: 'req-1' },
+      { event: 'session_revoked', userId: '7', sessionId: 'other-1', reason: 'password_change', ip: '198.51.100.4', requestId: 'req-1' },
+      { event: 'session_revoked', userId: '7', sessionId: 'other-2', reason: 'password_change', ip: '198.51.100.4', requestId: 'req-1' },
     ]);
     expect(JSON.stringify(events)).not.toMatch(/secret/);
   });
@@ -78,11 +78,11 @@ describe('SessionService events', () => {
     expect(users.get(7)!.password).toBe('old secret');
   });
 
-  it("names the staff member who ended a user's sessions (actorId) and their address", async () => {
+  it("names the staff member who ended a user's sessions (actorId) and their address; no requestId when the request has no id (Express)", async () => {
     const { sessionService, users, events, revoked } = service();
-    expect(await sessionService.revokeAllFor('7', requestOf(users.get(9)!, 'staff-session'))).toEqual({ revoked: 2 });
+    expect(await sessionService.revokeAllFor('7', requestOf(users.get(9)!, 'staff-session', null))).toEqual({ revoked: 2 });
     expect(revoked).toEqual([['7', 'admin', null]]);
-    expect(events).toEqual([
+    expect(events).toStrictEqual([
       { event: 'session_revoked', userId: '7', sessionId: 'other-1', reason: 'admin', actorId: '9', ip: '198.51.100.4' },
       { event: 'session_revoked', userId: '7', sessionId: 'other-2', reason: 'admin', actorId: '9', ip: '198.51.100.4' },
     ]);

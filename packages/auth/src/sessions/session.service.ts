@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AUTH_EXTRAS, type AuthModuleExtras } from '../auth.module-definition.js';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
-import { clientInfo, type RequestWithClient } from '../authentication/client-info.js';
+import { clientInfo, eventOrigin, type RequestWithClient } from '../authentication/client-info.js';
 import { UserResolver } from '../authentication/user-resolver.service.js';
 import { USER_STORE, type UserStore } from '../authentication/user-store.js';
 import { AuthenticationFailed, NotFound, ValidationFailed } from '../errors/exceptions.js';
@@ -20,7 +20,8 @@ interface Caller {
   readonly user: object;
   readonly userId: string;
   readonly sessionId: string | null;
-  readonly ip: string;
+  /** The client's address and the request's id, for the events. */
+  readonly origin: { ip: string; requestId?: string };
 }
 
 /**
@@ -64,7 +65,7 @@ export class SessionService implements OnModuleInit {
     const reason: RevocationReason = sid === caller.sessionId ? 'logout' : 'revoked';
     if (sid !== caller.sessionId) await this.confirmPassword(caller.user, await readPassword());
     if (!(await this.sessions.revoke(caller.userId, sid, reason))) throw new NotFound();
-    this.revoked(caller.userId, [sid], reason, caller.ip);
+    this.revoked(caller.userId, [sid], reason, caller.origin);
   }
 
   /** POST /api/sessions/revoke-others/: every session of the caller but the current one. */
@@ -72,7 +73,7 @@ export class SessionService implements OnModuleInit {
     const caller = await this.caller(request);
     await this.confirmPassword(caller.user, password);
     const ended = await this.sessions.revokeAll(caller.userId, 'revoke_others', caller.sessionId);
-    this.revoked(caller.userId, ended, 'revoke_others', caller.ip);
+    this.revoked(caller.userId, ended, 'revoke_others', caller.origin);
     return { revoked: ended.length };
   }
 
@@ -91,7 +92,7 @@ export class SessionService implements OnModuleInit {
     const id = await this.existingUserId(userId);
     const ended = await this.sessions.revokeAll(id, 'admin');
     const actor = request?.auth?.[this.settings.USER_ID_CLAIM];
-    this.revoked(id, ended, 'admin', request === undefined ? undefined : this.ipOf(request), actor === undefined || actor === null ? undefined : String(actor));
+    this.revoked(id, ended, 'admin', request === undefined ? undefined : this.originOf(request), actor === undefined || actor === null ? undefined : String(actor));
     return { revoked: ended.length };
   }
 
@@ -105,9 +106,9 @@ export class SessionService implements OnModuleInit {
     const problems = (await this.users.validatePassword?.(caller.user, body.new_password1)) ?? [];
     if (problems.length > 0) throw new ValidationFailed({ new_password2: problems });
     await this.users.setPassword!(caller.user, body.new_password1);
-    this.events.record({ event: 'password_changed', userId: caller.userId, sessionId: caller.sessionId ?? undefined, ip: caller.ip });
+    this.events.record({ event: 'password_changed', userId: caller.userId, sessionId: caller.sessionId ?? undefined, ...caller.origin });
     const ended = await this.sessions.revokeAll(caller.userId, 'password_change', caller.sessionId);
-    this.revoked(caller.userId, ended, 'password_change', caller.ip);
+    this.revoked(caller.userId, ended, 'password_change', caller.origin);
     return { detail: MESSAGES.passwordSaved };
   }
 
@@ -117,12 +118,12 @@ export class SessionService implements OnModuleInit {
     let user = request.user ?? null;
     if (user !== null && this.resolver.isTokenUser(user)) user = await this.resolver.userOf(claims);
     if (user === null) throw new AuthenticationFailed(MESSAGES.userNotFound, 'user_not_found');
-    return { user, userId: String(this.resolver.idOf(user)), sessionId: sessionIdOf(claims), ip: this.ipOf(request) };
+    return { user, userId: String(this.resolver.idOf(user)), sessionId: sessionIdOf(claims), origin: this.originOf(request) };
   }
 
-  /** The client's address as the token routes see it (NUM_PROXIES-aware). */
-  private ipOf(request: AuthenticatedRequest): string {
-    return clientInfo(request as AuthenticatedRequest & RequestWithClient, this.settings.NUM_PROXIES).ip;
+  /** The client's address as the token routes see it (NUM_PROXIES-aware), and the request's id. */
+  private originOf(request: AuthenticatedRequest): { ip: string; requestId?: string } {
+    return eventOrigin(clientInfo(request as AuthenticatedRequest & RequestWithClient, this.settings.NUM_PROXIES));
   }
 
   private async existingUserId(value: string): Promise<string> {
@@ -139,9 +140,9 @@ export class SessionService implements OnModuleInit {
     return this.users.checkPassword!(user, password);
   }
 
-  private revoked(userId: string, sessionIds: string[], reason: RevocationReason, ip?: string, actorId?: string): void {
+  private revoked(userId: string, sessionIds: string[], reason: RevocationReason, origin?: { ip: string; requestId?: string }, actorId?: string): void {
     for (const sessionId of sessionIds) {
-      this.events.record({ event: 'session_revoked', userId, sessionId, reason, ...(actorId === undefined ? {} : { actorId }), ...(ip === undefined ? {} : { ip }) });
+      this.events.record({ event: 'session_revoked', userId, sessionId, reason, ...(actorId === undefined ? {} : { actorId }), ...origin });
     }
   }
 }
