@@ -1,3 +1,6 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { AuthEvent, AuthEventSink } from '@nest-simplejwt/auth';
@@ -6,6 +9,7 @@ import { AuthEventLog } from './auth-event-log.js';
 import { FanOutEventSink } from './fan-out-event-sink.js';
 import { PinoLogger } from './pino-logger.js';
 import { PrettyLogger } from './pretty-logger.js';
+import { StdoutLines } from './stdout-lines.js';
 
 /** A pino destination that keeps each line, parsed. */
 class Lines {
@@ -154,5 +158,29 @@ describe('FanOutEventSink', () => {
     const sink = new FanOutEventSink([failing('first'), { record: () => void seen.push('kept') }, failing('second')]);
     expect(() => sink.record(event)).toThrow('first');
     expect(seen).toEqual(['kept']);
+  });
+});
+
+describe('StdoutLines (the JSON lines\' way to stdout)', () => {
+  it('writes the lines of one turn of the event loop together at its end; a megabyte at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stdout-lines-'));
+    const file = join(dir, 'out');
+    const fd = openSync(file, 'w');
+    try {
+      const lines = new StdoutLines(fd);
+      lines.write('{"a":1}\n');
+      lines.write('{"b":2}\n');
+      expect(readFileSync(file, 'utf8')).toBe('');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n{"b":2}\n');
+      lines.write(`${'x'.repeat(1 << 20)}\n`);
+      expect(readFileSync(file, 'utf8')).toHaveLength(16 + (1 << 20) + 1);
+      lines.write('ü\n');
+      lines.flush();
+      expect(readFileSync(file, 'utf8').endsWith('x\nü\n')).toBe(true);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

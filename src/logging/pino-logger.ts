@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import type { LoggerService, LogLevel } from '@nestjs/common';
-import { pino, stdTimeFunctions, type DestinationStream, type Level, type Logger } from 'pino';
+import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { redacted } from './redaction.js';
+import { stdoutLines } from './stdout-lines.js';
 
 /** Nest's levels as pino names them (LOG_LEVEL=log is pino's info, verbose its trace). */
 const PINO_LEVELS: Readonly<Record<LogLevel, Level>> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
@@ -9,6 +10,19 @@ const SEVERITY: readonly LogLevel[] = ['verbose', 'debug', 'log', 'warn', 'error
 
 /** A stack trace as Nest passes it to error(): a first line, then "    at file:line:column" lines. */
 const STACK = /^(.)+\n\s+at .+:\d+:\d+/;
+
+let lastMs = 0;
+let lastTime = '';
+
+/** pino's isoTime, made once per millisecond: toISOString was 1.7 µs of every access line. */
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
@@ -28,11 +42,11 @@ export class PinoLogger implements LoggerService {
   private readonly root: Logger;
   private readonly children = new Map<string, Logger>();
 
-  constructor(levels: readonly LogLevel[], destination: DestinationStream = pino.destination({ dest: 1, sync: true })) {
+  constructor(levels: readonly LogLevel[], destination: DestinationStream = stdoutLines()) {
     this.root = pino(
       {
         level: PinoLogger.levelOf(levels),
-        timestamp: stdTimeFunctions.isoTime,
+        timestamp: isoTime,
         // Not pino's redact: its wildcard paths cost about 45 µs a line; this walk, well under 1.
         formatters: { level: (label) => ({ level: label }), log: (fields) => redacted(fields) },
       },
