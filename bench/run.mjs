@@ -66,7 +66,9 @@ if (flag('help')) {
   --duration=S       seconds per round (default 10)
   --warmup=S         seconds of warm-up per server and scenario (default 3)
   --render           no measuring: re-render bench/chart.svg and BENCHMARKS.md from bench/results/latest.json
-  --app-node-options="..."  node flags for the app instead of those npm start uses, to try a tuning`);
+  --app-node-options="..."  node flags for the app instead of those npm start uses, to try a tuning
+  --app-env=NAME=value,...  more environment for the app, e.g. --app-env=LOG_LEVEL=log,ACCESS_LOG=false
+                     (its stdout goes to the bench, which keeps its last 8 KB)`);
   process.exit(0);
 }
 const QUICK = flag('quick');
@@ -83,6 +85,9 @@ const PROFILE = option('profile', null);
 const START_NODE_OPTIONS = /\bnode((?: --[^ ]+)*) dist\/main\.js/.exec(JSON.parse(readFileSync(path('package.json'), 'utf8')).scripts.start)?.[1].trim().split(' ').filter(Boolean) ?? [];
 const TRYING_NODE_OPTIONS = option('app-node-options', null);
 const APP_NODE_OPTIONS = TRYING_NODE_OPTIONS === null ? START_NODE_OPTIONS : TRYING_NODE_OPTIONS.split(' ').filter(Boolean);
+/** --app-env: settings to try (LOG_LEVEL=log with the access log on, say); the bench's own settings win. */
+const TRYING_APP_ENV = option('app-env', null);
+const APP_ENV = Object.fromEntries((TRYING_APP_ENV ?? '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 
 const USERS = 1000;
 /** One session per user for the GET tokens, and room for every refresh chain of a run. */
@@ -246,10 +251,11 @@ async function startApp(mode, databaseUrl, name) {
     name,
     [path('bench/app-wrapper.mjs')],
     childEnv({
+      LOG_LEVEL: 'warn',
+      ...APP_ENV,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
-      LOG_LEVEL: 'warn',
       DATABASE_URL: databaseUrl,
       DATABASE_POOL_SIZE: String(POOL_SIZE),
       DATABASE_MIGRATE_ON_START: 'false',
@@ -649,6 +655,7 @@ async function main() {
       users: USERS,
       poolSize: POOL_SIZE,
       appNodeOptions: APP_NODE_OPTIONS,
+      appEnv: APP_ENV,
       connections: Object.fromEntries(
         Object.entries(CONNECTIONS).filter(([k]) => SCALE || !k.startsWith('flood')),
       ),
@@ -673,9 +680,9 @@ function report(results) {
 
   const dir = path('bench/results/');
   mkdirSync(dir, { recursive: true });
-  if (!flag('render') && (QUICK || ONLY || TRYING_NODE_OPTIONS !== null)) {
+  if (!flag('render') && (QUICK || ONLY || TRYING_NODE_OPTIONS !== null || TRYING_APP_ENV !== null)) {
     writeFileSync(`${dir}quick.json`, JSON.stringify(results, null, 2) + '\n');
-    console.log(`\nwrote bench/results/quick.json (a --quick, --only or --app-node-options run leaves BENCHMARKS.md and the chart alone)`);
+    console.log(`\nwrote bench/results/quick.json (a --quick, --only, --app-node-options or --app-env run leaves BENCHMARKS.md and the chart alone)`);
     return;
   }
   if (!flag('render')) writeFileSync(`${dir}latest.json`, JSON.stringify(results, null, 2) + '\n');

@@ -1,12 +1,13 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, DrfValidationPipe, LoggerEventSink, parseDuration, RedisThrottleStore, type AuthEventSink } from '@nest-simplejwt/auth';
+import { AuthModule, DrfValidationPipe, parseDuration, RedisThrottleStore, type AuthEventSink } from '@nest-simplejwt/auth';
 import type { AppConfig } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { ShutdownState } from './lifecycle/shutdown-state.js';
+import { AuthEventLog } from './logging/auth-event-log.js';
 import { TokenPruner } from './maintenance/token-pruner.js';
 import { NotesModule } from './notes/notes.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -23,8 +24,9 @@ export class AppModule {
   static register(config: AppConfig, databaseUrl: string, imports: ModuleMetadata['imports'] = []): DynamicModule {
     // METRICS_PORT: a registry of this app's own; none at all (no hook, no sink) when off.
     const metrics = config.metrics === null ? null : new AppMetrics();
-    // The AuthModule's events go to every sink here; the log's stays first.
-    const eventSinks: AuthEventSink[] = [new LoggerEventSink()];
+    // The AuthModule's events go to every sink here: the audit log lines (with the request id)
+    // first, then the metrics.
+    const eventSinks: AuthEventSink[] = [new AuthEventLog()];
     if (metrics !== null) eventSinks.push(metrics.events);
     const providers: Provider[] = [];
     if (metrics !== null) providers.push({ provide: AppMetrics, useValue: metrics });

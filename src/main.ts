@@ -3,19 +3,23 @@
 // default 4 threads held ~76 MiB after a login flood (measured in BENCHMARKS.md).
 import './thread-pool.js';
 import 'reflect-metadata';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/config-error.js';
 import { withSigningKey } from './config/signing-key.js';
 import { openDatabase, UnmigratedDatabase } from './database/open-database.js';
 import { EmbeddedPostgresError } from './database/postgres-access.js';
-import { createApp, logLevels } from './http/create-app.js';
+import { createApp } from './http/create-app.js';
 import { bindError, listenRefusal, type Binding } from './http/port-check.js';
 import { gracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { appLogger } from './logging/app-logger.js';
 import { startMetricsServer, type MetricsServer } from './observability/metrics-server.js';
 import { AppMetrics } from './observability/metrics.js';
 import { UsersService } from './users/users.service.js';
+
+/** The server's logger, once the configuration has said which. */
+let appLog: LoggerService | undefined;
 
 /** Serves the API: configuration, database (embedded unless DATABASE_URL), then HTTP. */
 async function main(): Promise<void> {
@@ -27,7 +31,10 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
-  Logger.overrideLogger(new ConsoleLogger({ logLevels: logLevels(config.logLevel) }));
+  // LOG_FORMAT: JSON lines through pino, or Nest's console look; every Nest logger writes through it.
+  const log = appLogger(config);
+  appLog = log;
+  Logger.overrideLogger(log);
   const logger = new Logger('Main');
   // A port in use is said in one line naming the setting, before PostgreSQL starts, and again
   // just before listening (it may have been taken while PostgreSQL and the app started).
@@ -40,11 +47,14 @@ async function main(): Promise<void> {
     }
     return null;
   };
-  const early = await unavailable();
-  if (early !== null) {
-    console.error(early);
+  // The one line: plain on stderr, or a fatal JSON line in json mode (where every line is JSON).
+  const refuse = (line: string): never => {
+    if (config.logFormat === 'json') log.fatal?.(line, undefined, 'Main');
+    else console.error(line);
     process.exit(1);
-  }
+  };
+  const early = await unavailable();
+  if (early !== null) refuse(early);
   let database;
   try {
     database = await openDatabase(config);
@@ -84,7 +94,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    app = await createApp(config, database.url, { logger: logLevels(config.logLevel) });
+    app = await createApp(config, database.url, { logger: log });
   } catch (error) {
     await database.stop();
     throw error;
@@ -113,8 +123,7 @@ async function main(): Promise<void> {
     // Nothing is left running: the pool closes, the embedded PostgreSQL stops.
     await app.close().catch(() => {});
     await database.stop();
-    console.error(refused);
-    process.exit(1);
+    refuse(refused);
   }
   serving = true;
 
@@ -129,6 +138,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  // Once LOG_FORMAT is known, a failure to start is a log line like any other (JSON in json mode).
+  if (appLog !== undefined) appLog.fatal?.(error instanceof Error ? error.message : String(error), error instanceof Error ? error.stack : undefined, 'Main');
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

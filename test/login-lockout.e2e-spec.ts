@@ -92,7 +92,7 @@ describe('login lockout across three app processes', () => {
     }
     const line = events().find((l) => l.includes('"username":"victim0"'))!;
     const event = JSON.parse(/\{"event":[^}]*\}/.exec(line)![0]);
-    expect(event).toEqual({ event: 'login_locked', username: 'victim0', ip: '203.0.113.1', reason: 'username_and_address' });
+    expect(event).toEqual({ event: 'login_locked', reason: 'username_and_address', username: 'victim0', ip: '203.0.113.1', request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(line).toMatch(/\bWARN\b/);
     expect(servers.map((s) => s.output()).join('')).not.toContain(WRONG);
   }, 120_000);
@@ -159,8 +159,8 @@ describe('login lockout events', () => {
     await attempt(t, 'mallory', WRONG, '192.0.2.30'); // the third failure from the address locks it
     const locks = logger.events().filter((e) => e.event === 'login_locked');
     expect(locks).toEqual([
-      { event: 'login_locked', username: 'alice', ip: '192.0.2.30', reason: 'username_and_address' },
-      { event: 'login_locked', username: 'mallory', ip: '192.0.2.30', reason: 'address' },
+      { event: 'login_locked', reason: 'username_and_address', username: 'alice', ip: '192.0.2.30', request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      { event: 'login_locked', reason: 'address', username: 'mallory', ip: '192.0.2.30', request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
     ]);
     expect(logger.lines.filter((line) => line.includes('"login_locked"')).every((line) => line.startsWith('warn '))).toBe(true);
     expect(logger.lines.join('\n')).not.toContain(WRONG);

@@ -58,11 +58,11 @@ describe('sessions', () => {
       expect([late.status, late.body]).toEqual([401, BLACKLISTED]);
       expect((await me(first.access)).body).toEqual(ENDED);
       expect((await refresh(first.refresh)).body).toEqual(BLACKLISTED);
-      const events = logger.events().filter((e) => e.sessionId === sid(pair.refresh));
+      const events = logger.events().filter((e) => e.session_id === sid(pair.refresh));
       expect(events).toEqual(
         expect.arrayContaining([
-          { event: 'reuse_detected', userId: String(alice.id), sessionId: sid(pair.refresh), ip: '127.0.0.1' },
-          { event: 'session_revoked', userId: String(alice.id), sessionId: sid(pair.refresh), reason: 'reuse', ip: '127.0.0.1' },
+          { event: 'reuse_detected', user_id: String(alice.id), session_id: sid(pair.refresh), ip: '127.0.0.1', request_id: late.headers['x-request-id'] },
+          { event: 'session_revoked', user_id: String(alice.id), session_id: sid(pair.refresh), reason: 'reuse', ip: '127.0.0.1', request_id: late.headers['x-request-id'] },
         ]),
       );
       const warnings = logger.lines.filter((line) => line.startsWith('warn [AuthEvents]') && line.includes(sid(pair.refresh)));

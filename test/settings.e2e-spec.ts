@@ -1,7 +1,7 @@
 // Every setting in src/config/settings.ts, changed from its default, changes what the app does:
 // seen over HTTP with in-process apps, or, for the settings that shape the process itself
-// (NODE_ENV, HOST, PORT, LOG_LEVEL, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR, SHUTDOWN_TIMEOUT, METRICS_*,
-// FLUSH_EXPIRED_TOKENS_INTERVAL), by
+// (NODE_ENV, HOST, PORT, LOG_LEVEL, LOG_FORMAT, ACCESS_LOG, DATABASE_URL, DATABASE_MIGRATE_ON_START, DATA_DIR,
+// SHUTDOWN_TIMEOUT, METRICS_*, FLUSH_EXPIRED_TOKENS_INTERVAL), by
 // spawning the built server (dist/main.js) and watching its output, its port and its database.
 import { createPublicKey, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -1556,7 +1556,7 @@ async function loginAt(url: string): Promise<{ status: number; body: Record<stri
 }
 
 describe('settings read at process start (spawned dist/main.js)', () => {
-  covers('NODE_ENV', 'HOST', 'PORT', 'LOG_LEVEL', 'DATABASE_URL', 'DATABASE_MIGRATE_ON_START', 'DATA_DIR', 'SHUTDOWN_TIMEOUT');
+  covers('NODE_ENV', 'HOST', 'PORT', 'LOG_LEVEL', 'LOG_FORMAT', 'ACCESS_LOG', 'DATABASE_URL', 'DATABASE_MIGRATE_ON_START', 'DATA_DIR', 'SHUTDOWN_TIMEOUT');
   const emptyDatabases: string[] = [];
   let tmp: string;
   let databaseUrl: string;
@@ -1606,11 +1606,29 @@ describe('settings read at process start (spawned dist/main.js)', () => {
       expect(login.status).toBe(200);
       expect(() => jsonwebtoken.verify(login.body.access, PROCESS_KEY)).not.toThrow();
       expect(server.stdout()).toContain(`OpenAPI explorer: ${url}/api/docs`);
+      // LOG_FORMAT auto outside production: Nest's console lines; ACCESS_LOG on: a line per request.
+      expect(server.stdout()).toMatch(/^\[Nest\] \d+ .* LOG \[AccessLog\] request completed \{"method":"GET","route":"\/api\/health","status":200,/m);
     } finally {
       const exit = await stop(server);
       expect(exit).toEqual({ code: 0, signal: null });
       expect(server.stdout()).toContain('SIGTERM: shutting down');
     }
+  });
+
+  it('LOG_FORMAT=json: every line on stdout is a JSON object; ACCESS_LOG=false: none of them an access line', async () => {
+    const server = await launch({ DATABASE_URL: databaseUrl, PORT: '0', JWT_SIGNING_KEY: PROCESS_KEY, LOG_FORMAT: 'json', ACCESS_LOG: 'false' });
+    let url = '';
+    try {
+      url = await listening(server);
+      expect(await health(url)).toEqual({ status: 200, body: { status: 'ok', database: 'ok' } });
+      expect((await loginAt(url)).status).toBe(200);
+    } finally {
+      expect(await stop(server)).toEqual({ code: 0, signal: null });
+    }
+    const lines = server.stdout().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((l) => l.msg === `Listening on ${url}/api/`)).toMatchObject({ level: 'info', context: 'Main' });
+    expect(lines.find((l) => l.event === 'login_succeeded')).toMatchObject({ level: 'info', context: 'AuthEvents', ip: '127.0.0.1' });
+    expect(lines.filter((l) => l.context === 'AccessLog')).toEqual([]);
   });
 
   it('LOG_LEVEL=warn: serves, but prints no Listening line (nor any log-level line)', async () => {

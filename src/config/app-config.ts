@@ -9,6 +9,9 @@ export interface AppConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: SettingValue<'LOG_LEVEL'>;
+  /** LOG_FORMAT with auto resolved by NODE_ENV. */
+  readonly logFormat: 'json' | 'pretty';
+  readonly accessLog: boolean;
   readonly bodyLimit: number;
   /** Null: use the embedded PostgreSQL. */
   readonly databaseUrl: string | null;
@@ -66,11 +69,15 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
   const port = read('PORT');
   const metricsPort = read('METRICS_PORT');
   if (metricsPort !== 0 && metricsPort === port) problems.push(`METRICS_PORT: ${metricsPort} is PORT too; the metrics server needs a port of its own`);
+  const nodeEnv = read('NODE_ENV');
+  const logFormat = read('LOG_FORMAT');
   const config: AppConfig = {
-    nodeEnv: read('NODE_ENV'),
+    nodeEnv,
     host: read('HOST'),
     port,
     logLevel: read('LOG_LEVEL'),
+    logFormat: logFormat === 'auto' ? (nodeEnv === 'production' ? 'json' : 'pretty') : logFormat,
+    accessLog: read('ACCESS_LOG'),
     bodyLimit: read('BODY_LIMIT'),
     databaseUrl,
     databasePoolSize: read('DATABASE_POOL_SIZE'),

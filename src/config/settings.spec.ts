@@ -126,6 +126,8 @@ describe('loadConfig: bad values', () => {
     ['a byte size that is no number', { BODY_LIMIT: 'lots' }, 'BODY_LIMIT: expected a size such as 1048576, 512kb or 1mb, got "lots"'],
     ['an unknown NODE_ENV', { NODE_ENV: 'staging' }, 'NODE_ENV: expected one of development, test, production, got "staging"'],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'info' }, 'LOG_LEVEL: expected one of error, warn, log, debug, verbose, got "info"'],
+    ['an unknown LOG_FORMAT', { LOG_FORMAT: 'text' }, 'LOG_FORMAT: expected one of auto, json, pretty, got "text"'],
+    ['an ACCESS_LOG that is no boolean', { ACCESS_LOG: 'always' }, 'ACCESS_LOG: expected true or false, got "always"'],
     ['an unknown permission class', { DEFAULT_PERMISSION_CLASSES: 'IsAuthenticated,IsStaff' }, 'DEFAULT_PERMISSION_CLASSES: expected a comma-separated list of AllowAny, IsAuthenticated, IsAdminUser, IsAuthenticatedOrReadOnly, got "IsAuthenticated,IsStaff"'],
     ['a bad throttle rate', { THROTTLE_RATES: 'anon=lots' }, 'THROTTLE_RATES: expected N/second, N/minute, N/hour or N/day, got "lots"'],
     ['a throttle scope without a rate', { THROTTLE_RATES: 'anon' }, 'THROTTLE_RATES: expected scope=N/period pairs separated by commas, got "anon"'],
@@ -185,6 +187,8 @@ describe('loadConfig: defaults and forms', () => {
       host: '127.0.0.1',
       port: 3000,
       logLevel: 'log',
+      logFormat: 'pretty',
+      accessLog: true,
       bodyLimit: 1024 * 1024,
       databaseUrl: null,
       databasePoolSize: 10,
@@ -253,6 +257,20 @@ describe('loadConfig: defaults and forms', () => {
       },
       cors: { allowedOrigins: [], allowCredentials: false },
     });
+  });
+
+  it.each<[string, Environment, 'json' | 'pretty']>([
+    ['auto in development', {}, 'pretty'],
+    ['auto in test', { NODE_ENV: 'test' }, 'pretty'],
+    ['auto in production', { NODE_ENV: 'production' }, 'json'],
+    ['json in development', { LOG_FORMAT: 'json' }, 'json'],
+    ['pretty in production', { NODE_ENV: 'production', LOG_FORMAT: 'pretty' }, 'pretty'],
+  ])('reads LOG_FORMAT %s', (_case, env, format) => {
+    expect(loadConfig(env, CWD).logFormat).toBe(format);
+  });
+
+  it('reads ACCESS_LOG', () => {
+    expect(loadConfig({ ACCESS_LOG: 'false' }, CWD).accessLog).toBe(false);
   });
 
   it('reads origin lists, trailing slashes dropped', () => {

@@ -22,6 +22,8 @@ export const SETTINGS = {
   HOST: setting('HOST', '127.0.0.1', 'Address the HTTP server listens on', text),
   PORT: setting('PORT', '3000', 'Port the HTTP server listens on (0 picks a free one)', integer(0, 65535)),
   LOG_LEVEL: setting('LOG_LEVEL', 'log', 'Least severe log level written: error, warn, log, debug or verbose', oneOf(['error', 'warn', 'log', 'debug', 'verbose'] as const)),
+  LOG_FORMAT: setting('LOG_FORMAT', 'auto', "json (one JSON object per line on stdout) or pretty (Nest's console look); auto: json when NODE_ENV=production, else pretty", oneOf(['auto', 'json', 'pretty'] as const)),
+  ACCESS_LOG: setting('ACCESS_LOG', 'true', 'One line per answered request (level log): method, route, status, duration, user id, request id, client address', bool),
   BODY_LIMIT: setting('BODY_LIMIT', '1mb', 'Largest request body accepted; a larger one is a 413', bytes),
   DATABASE_URL: setting('DATABASE_URL', '', 'PostgreSQL connection URL; empty starts an embedded PostgreSQL under DATA_DIR', text),
   DATABASE_POOL_SIZE: setting('DATABASE_POOL_SIZE', '10', 'Most connections the app holds open to PostgreSQL', integer(1, 1000)),

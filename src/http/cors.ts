@@ -14,19 +14,23 @@ export interface CorsOptions {
   readonly allowCredentials: boolean;
   /** Request headers a script may send beside the defaults (CSRF_HEADER_NAME, the token header). */
   readonly extraHeaders: readonly string[];
+  /** Response headers a script may read beside the CORS-safelisted ones (X-Request-Id). */
+  readonly exposeHeaders?: readonly string[];
 }
 
 /**
  * django-cors-headers' CorsMiddleware as a Fastify hook, before routing and guards. A preflight is
  * a request with both Origin and Access-Control-Request-Method: it gets 200 with an empty body
  * (and, for an allowed origin, what it may do). Any other request goes on as usual, so a plain
- * OPTIONS keeps DRF's answer; an allowed origin's requests get Access-Control-Allow-Origin.
+ * OPTIONS keeps DRF's answer; an allowed origin's requests get Access-Control-Allow-Origin (and,
+ * as django-cors-headers' CORS_EXPOSE_HEADERS does, Access-Control-Expose-Headers).
  * With no origins configured nothing is added at all.
  */
 export function installCors(fastify: FastifyInstance, options: CorsOptions): void {
   if (options.allowedOrigins.length === 0) return;
   const allowed = new Set(options.allowedOrigins);
   const headers = [...new Set([...ALLOW_HEADERS, ...options.extraHeaders.map((h) => h.toLowerCase())])].join(', ');
+  const exposed = (options.exposeHeaders ?? []).join(', ');
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     void reply.header('Vary', 'Origin');
     const origin = request.headers.origin;
@@ -35,6 +39,7 @@ export function installCors(fastify: FastifyInstance, options: CorsOptions): voi
     if (trusted) {
       void reply.header('Access-Control-Allow-Origin', origin);
       if (options.allowCredentials) void reply.header('Access-Control-Allow-Credentials', 'true');
+      if (exposed !== '') void reply.header('Access-Control-Expose-Headers', exposed);
     }
     if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return done();
     if (trusted) {

@@ -9,6 +9,9 @@ import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { PROBE_PATHS } from '../health/health.controller.js';
 import { RequestDrain } from '../lifecycle/request-drain.js';
+import { logLevels } from '../logging/app-logger.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-context.js';
+import { RequestLogging } from '../logging/request-logging.js';
 import { AppMetrics } from '../observability/metrics.js';
 import { installCors } from './cors.js';
 import { setupOpenApi } from './openapi.js';
@@ -27,12 +30,25 @@ export async function createApp(
   databaseUrl: string,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ ...drfFastifyOptions(config.bodyLimit), logger: false });
+  const requestLogging = new RequestLogging({
+    accessLog: config.accessLog && logLevels(config.logLevel).includes('log'),
+    numProxies: config.jwt.NUM_PROXIES ?? 0,
+    userIdClaim: config.jwt.USER_ID_CLAIM ?? 'user_id',
+  });
+  const drf = drfFastifyOptions(config.bodyLimit);
+  const adapter = new FastifyAdapter({
+    ...drf,
+    logger: false,
+    genReqId: requestIdOf,
+    frameworkErrors: requestLogging.frameworkErrors(drf.frameworkErrors),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl, options.imports), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: options.logger,
   });
+  // First of the hooks: every answer carries X-Request-Id, whichever hook answers it.
+  requestLogging.install(app.getHttpAdapter().getInstance() as FastifyInstance);
   await setupDrfHttp(app);
   app.get(RequestDrain).install(app.getHttpAdapter().getInstance(), { answeredWhileDraining: PROBE_PATHS });
   const metrics = config.metrics === null ? null : app.get(AppMetrics);
@@ -41,6 +57,7 @@ export async function createApp(
   installCors(app.getHttpAdapter().getInstance() as FastifyInstance, {
     ...config.cors,
     extraHeaders: [headerName(config.cookies.CSRF_HEADER_NAME), headerName(config.jwt.AUTH_HEADER_NAME)],
+    exposeHeaders: [REQUEST_ID_HEADER],
   });
   let locks: RouteLocks = new Map();
   if (config.openApiPath !== null) setupOpenApi(app, config.openApiPath, () => locks);
@@ -53,8 +70,4 @@ export async function createApp(
   return app;
 }
 
-/** Nest's log levels from LOG_LEVEL: that level and every more severe one. */
-export function logLevels(level: AppConfig['logLevel']): LogLevel[] {
-  const all: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  return all.slice(0, all.indexOf(level) + 1);
-}
+export { logLevels };

@@ -18,6 +18,7 @@ const AUTH_EVENTS: Record<AuthEventName, true> = {
   reuse_detected: true,
   session_revoked: true,
   login_locked: true,
+  password_changed: true,
 };
 
 /** Where the pool's figures come from on each scrape (null: not there, e.g. closed). */

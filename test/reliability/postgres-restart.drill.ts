@@ -7,7 +7,7 @@ import { DrillCluster, seedUsers } from './support/cluster.js';
 import { Instance } from './support/instance.js';
 import { failures, underLoad } from './support/load.js';
 import { MixedWorker } from './support/mixed.js';
-import { faultFigures, report, seconds, withoutAuthEvents } from './support/report.js';
+import { faultFigures, report, seconds, withoutRequestLines } from './support/report.js';
 
 describe('drill: PostgreSQL restarted under load', () => {
   let cluster: DrillCluster;
@@ -46,7 +46,7 @@ describe('drill: PostgreSQL restarted under load', () => {
     const figures = {
       ...faultFigures(samples, stoppingAt, upAt, lines.flat()),
       'errors answered for (s)': unavailable.length === 0 ? 0 : seconds(Math.max(...unavailable.map((s) => s.started + s.ms)) - Math.min(...unavailable.map((s) => s.started))),
-      'log lines per instance (auth events aside)': lines.map((l) => withoutAuthEvents(l).length),
+      'log lines per instance (access and auth event lines aside)': lines.map((l) => withoutRequestLines(l).length),
     };
     report('PostgreSQL restarted under load (2 instances)', figures);
 

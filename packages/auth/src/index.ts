@@ -61,7 +61,7 @@ export {
 export { LoginLockout } from './lockout/login-lockout.service.js';
 export { LoginFailure } from './lockout/login-failure.entity.js';
 export type { Generation, NewSession, RevocationReason, SessionView } from './sessions/session.types.js';
-export { AUTH_EVENT_SINK, AuthEvents, LoggerEventSink, type AuthEvent, type AuthEventName, type AuthEventSink } from './events/auth-events.js';
+export { AUTH_EVENT_SINK, AuthEvents, LoggerEventSink, SECURITY_EVENTS, type AuthEvent, type AuthEventName, type AuthEventSink } from './events/auth-events.js';
 export { BlacklistedToken } from './blacklist/blacklisted-token.entity.js';
 export { OutstandingToken } from './blacklist/outstanding-token.entity.js';
 

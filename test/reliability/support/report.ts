@@ -16,8 +16,8 @@ export function report(drill: string, figures: Figures): void {
 /** Seconds, to two decimals, from milliseconds. */
 export const seconds = (ms: number) => Math.round(ms / 10) / 100;
 
-/** A log without the one line per login, refresh and logout that the auth events write. */
-export const withoutAuthEvents = (lines: readonly string[]) => lines.filter((line) => !line.includes('[AuthEvents]'));
+/** A log without its per-request lines: the access log's, and the auth events' (a login, a refresh, a logout). */
+export const withoutRequestLines = (lines: readonly string[]) => lines.filter((line) => !line.includes('[AuthEvents]') && !line.includes('[AccessLog]'));
 
 /** The requests that were under way at some moment between `from` and `to` (performance.now()). */
 export const overlapping = (samples: readonly Sample[], from: number, to: number) => samples.filter((s) => s.started < to && s.started + s.ms > from);
@@ -36,7 +36,7 @@ export function faultFigures(samples: readonly Sample[], from: number, to: numbe
     'DRF 503s with Retry-After': drf503,
     'fault lasted (s)': seconds(to - from),
     'database reads answering again after (s)': recoverySeconds(samples.filter((s) => s.op === 'me'), to),
-    'log lines (auth events aside)': withoutAuthEvents(lines).length,
+    'log lines (access and auth event lines aside)': withoutRequestLines(lines).length,
     'stack trace lines': stackLines(lines),
   };
 }

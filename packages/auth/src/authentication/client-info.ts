@@ -4,10 +4,16 @@ export interface ClientInfo {
   readonly ip: string;
   /** The User-Agent header, '' when none; at most 512 characters. */
   readonly userAgent: string;
+  /**
+   * The request's id, when it has one (`request.id`: Fastify's genReqId, or what your Express
+   * middleware sets), so the events it causes can name it.
+   */
+  readonly requestId?: string;
 }
 
 /** The parts of a Fastify or Express request the client's address is read from. */
 export interface RequestWithClient {
+  id?: unknown;
   ip?: string;
   headers: Record<string, string | string[] | undefined>;
   socket?: { remoteAddress?: string };
@@ -33,8 +39,14 @@ const MAX_ADDRESS_LENGTH = 64;
 
 export function clientInfo(request: RequestWithClient, numProxies: number): ClientInfo {
   const agent = request.headers['user-agent'];
-  return {
+  const info = {
     ip: clientAddress(request, numProxies).slice(0, MAX_ADDRESS_LENGTH),
     userAgent: (Array.isArray(agent) ? agent[0] : (agent ?? '')).slice(0, 512),
   };
+  return typeof request.id === 'string' ? { ...info, requestId: request.id } : info;
+}
+
+/** Where an event comes from: the client's address and, when known, the request's id. */
+export function eventOrigin(client: ClientInfo): { ip: string; requestId?: string } {
+  return client.requestId === undefined ? { ip: client.ip } : { ip: client.ip, requestId: client.requestId };
 }

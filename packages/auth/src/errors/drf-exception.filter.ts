@@ -68,22 +68,24 @@ export class DrfExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse();
+    const id = (http.getRequest() as { id?: unknown } | undefined)?.id;
+    const requestId = typeof id === 'string' ? id : undefined;
     if (this.methods !== undefined && isUnroutedRequest(error)) {
       this.methods.answer(http.getRequest(), response).then(
-        (answered) => answered || this.send(response, error),
-        (refusal: unknown) => this.send(response, refusal),
+        (answered) => answered || this.send(response, error, requestId),
+        (refusal: unknown) => this.send(response, refusal, requestId),
       );
       return;
     }
-    this.send(response, error);
+    this.send(response, error, requestId);
   }
 
-  /** Writes `error` to a response; usable outside Nest's pipeline. */
-  send(response: unknown, error: unknown): void {
+  /** Writes `error` to a response; usable outside Nest's pipeline. `requestId` goes with an unexpected error's log line. */
+  send(response: unknown, error: unknown, requestId?: string): void {
     const exception = toApiException(error);
     if (exception.getStatus() >= 500 && !(error instanceof ApiException)) {
       const cause = databaseUnavailability(error);
-      if (cause === null) this.unexpected.log(error);
+      if (cause === null) this.unexpected.log(error, requestId);
       else this.availability?.reportFailure(cause);
     }
     const adapter = this.adapterHost.httpAdapter;

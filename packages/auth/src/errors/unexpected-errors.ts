@@ -12,7 +12,8 @@ export class UnexpectedErrors {
   private readonly logger = new Logger('DrfExceptionFilter');
   private readonly seen = new Map<string, { at: number; repeats: number }>();
 
-  log(error: unknown): void {
+  /** `requestId`: of the request that met it (`request.id`), a field of the line (`request_id`). */
+  log(error: unknown, requestId?: string): void {
     const key = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const now = Date.now();
     const entry = this.seen.get(key);
@@ -24,6 +25,8 @@ export class UnexpectedErrors {
     this.seen.set(key, { at: now, repeats: 0 });
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     const repeats = entry?.repeats ?? 0;
-    this.logger.error(repeats === 0 ? text : `${text}\n(${repeats} more like it since the last time it was logged)`);
+    const line = repeats === 0 ? text : `${text}\n(${repeats} more like it since the last time it was logged)`;
+    if (requestId === undefined) this.logger.error(line);
+    else this.logger.error(line, { request_id: requestId });
   }
 }

@@ -8,7 +8,8 @@ export type AuthEventName =
   | 'logout'
   | 'reuse_detected'
   | 'session_revoked'
-  | 'login_locked';
+  | 'login_locked'
+  | 'password_changed';
 
 /** The events that mean someone may be attacking: logged as warnings by default. */
 export const SECURITY_EVENTS: ReadonlySet<AuthEventName> = new Set(['reuse_detected', 'login_locked']);
@@ -23,7 +24,11 @@ export interface AuthEvent {
   readonly reason?: string;
   /** The username a login gave. */
   readonly username?: string;
+  /** Who acted, when not the user themselves (a staff member ending a user's sessions): their user id claim's value. */
+  readonly actorId?: string;
   readonly ip?: string;
+  /** The id of the request it happened in (`request.id`, see ClientInfo.requestId), when the request has one. */
+  readonly requestId?: string;
 }
 
 /** Where the module's events go: your logger, metrics or audit table. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
-import type { ClientInfo } from '../authentication/client-info.js';
+import { eventOrigin, type ClientInfo } from '../authentication/client-info.js';
 import { LoginLocked } from '../errors/exceptions.js';
 import { AuthEvents } from '../events/auth-events.js';
 import { LoginFailureRepository, type LockoutLimits } from './login-failure.repository.js';
@@ -41,7 +41,7 @@ export class LoginLockout {
     if (!this.on) return;
     const outcome = await this.failures.countFailure(username, client.ip, this.limits);
     if (outcome.kind === 'counted') return;
-    for (const scope of outcome.lockedNow) this.events.record({ event: 'login_locked', username, ip: client.ip, reason: scope });
+    for (const scope of outcome.lockedNow) this.events.record({ event: 'login_locked', username, reason: scope, ...eventOrigin(client) });
     throw new LoginLocked(outcome.wait);
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AUTH_EXTRAS, type AuthModuleExtras } from '../auth.module-definition.js';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { clientInfo, eventOrigin, type RequestWithClient } from '../authentication/client-info.js';
 import { UserResolver } from '../authentication/user-resolver.service.js';
 import { USER_STORE, type UserStore } from '../authentication/user-store.js';
 import { AuthenticationFailed, NotFound, ValidationFailed } from '../errors/exceptions.js';
@@ -14,11 +15,13 @@ import { sessionIdOf } from './session-id.js';
 import { SessionRepository } from './session.repository.js';
 import type { RevocationReason, SessionView } from './session.types.js';
 
-/** The authenticated caller: the user as the store knows it, their id as tokens carry it, and their session. */
+/** The authenticated caller: the user as the store knows it, their id as tokens carry it, their session and address. */
 interface Caller {
   readonly user: object;
   readonly userId: string;
   readonly sessionId: string | null;
+  /** The client's address and the request's id, for the events. */
+  readonly origin: { ip: string; requestId?: string };
 }
 
 /**
@@ -62,7 +65,7 @@ export class SessionService implements OnModuleInit {
     const reason: RevocationReason = sid === caller.sessionId ? 'logout' : 'revoked';
     if (sid !== caller.sessionId) await this.confirmPassword(caller.user, await readPassword());
     if (!(await this.sessions.revoke(caller.userId, sid, reason))) throw new NotFound();
-    this.revoked(caller.userId, [sid], reason);
+    this.revoked(caller.userId, [sid], reason, caller.origin);
   }
 
   /** POST /api/sessions/revoke-others/: every session of the caller but the current one. */
@@ -70,7 +73,7 @@ export class SessionService implements OnModuleInit {
     const caller = await this.caller(request);
     await this.confirmPassword(caller.user, password);
     const ended = await this.sessions.revokeAll(caller.userId, 'revoke_others', caller.sessionId);
-    this.revoked(caller.userId, ended, 'revoke_others');
+    this.revoked(caller.userId, ended, 'revoke_others', caller.origin);
     return { revoked: ended.length };
   }
 
@@ -81,11 +84,15 @@ export class SessionService implements OnModuleInit {
     return (await this.sessions.list(id)).map((s) => view(s, current));
   }
 
-  /** POST /api/users/{id}/sessions/revoke-all/ (staff): ends every session of that user. */
-  async revokeAllFor(userId: string): Promise<{ revoked: number }> {
+  /**
+   * POST /api/users/{id}/sessions/revoke-all/ (staff): ends every session of that user. `request`
+   * (the staff member's) names in the events who did it and from where.
+   */
+  async revokeAllFor(userId: string, request?: AuthenticatedRequest): Promise<{ revoked: number }> {
     const id = await this.existingUserId(userId);
     const ended = await this.sessions.revokeAll(id, 'admin');
-    this.revoked(id, ended, 'admin');
+    const actor = request?.auth?.[this.settings.USER_ID_CLAIM];
+    this.revoked(id, ended, 'admin', request === undefined ? undefined : this.originOf(request), actor === undefined || actor === null ? undefined : String(actor));
     return { revoked: ended.length };
   }
 
@@ -99,8 +106,9 @@ export class SessionService implements OnModuleInit {
     const problems = (await this.users.validatePassword?.(caller.user, body.new_password1)) ?? [];
     if (problems.length > 0) throw new ValidationFailed({ new_password2: problems });
     await this.users.setPassword!(caller.user, body.new_password1);
+    this.events.record({ event: 'password_changed', userId: caller.userId, sessionId: caller.sessionId ?? undefined, ...caller.origin });
     const ended = await this.sessions.revokeAll(caller.userId, 'password_change', caller.sessionId);
-    this.revoked(caller.userId, ended, 'password_change');
+    this.revoked(caller.userId, ended, 'password_change', caller.origin);
     return { detail: MESSAGES.passwordSaved };
   }
 
@@ -110,7 +118,12 @@ export class SessionService implements OnModuleInit {
     let user = request.user ?? null;
     if (user !== null && this.resolver.isTokenUser(user)) user = await this.resolver.userOf(claims);
     if (user === null) throw new AuthenticationFailed(MESSAGES.userNotFound, 'user_not_found');
-    return { user, userId: String(this.resolver.idOf(user)), sessionId: sessionIdOf(claims) };
+    return { user, userId: String(this.resolver.idOf(user)), sessionId: sessionIdOf(claims), origin: this.originOf(request) };
+  }
+
+  /** The client's address as the token routes see it (NUM_PROXIES-aware), and the request's id. */
+  private originOf(request: AuthenticatedRequest): { ip: string; requestId?: string } {
+    return eventOrigin(clientInfo(request as AuthenticatedRequest & RequestWithClient, this.settings.NUM_PROXIES));
   }
 
   private async existingUserId(value: string): Promise<string> {
@@ -127,8 +140,10 @@ export class SessionService implements OnModuleInit {
     return this.users.checkPassword!(user, password);
   }
 
-  private revoked(userId: string, sessionIds: string[], reason: RevocationReason): void {
-    for (const sessionId of sessionIds) this.events.record({ event: 'session_revoked', userId, sessionId, reason });
+  private revoked(userId: string, sessionIds: string[], reason: RevocationReason, origin?: { ip: string; requestId?: string }, actorId?: string): void {
+    for (const sessionId of sessionIds) {
+      this.events.record({ event: 'session_revoked', userId, sessionId, reason, ...(actorId === undefined ? {} : { actorId }), ...origin });
+    }
   }
 }
 

@@ -25,7 +25,7 @@ export class UserSessionsController {
   @ApiOperation({ summary: "End every session of a user (staff only): their tokens stop working at once" })
   @ApiOkResponse({ type: RevokedResponse })
   @ApiNotFoundResponse({ description: 'No such user' })
-  revokeAll(@Param('id') id: string): Promise<RevokedResponse> {
-    return this.sessions.revokeAllFor(id);
+  revokeAll(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<RevokedResponse> {
+    return this.sessions.revokeAllFor(id, request);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../auth.module-definition.js';
 import type { AuthModuleOptions, LoginAttempt } from '../auth.options.js';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
-import type { ClientInfo } from '../authentication/client-info.js';
+import { eventOrigin, type ClientInfo } from '../authentication/client-info.js';
 import { UserResolver } from '../authentication/user-resolver.service.js';
 import { USER_STORE, type UserStore } from '../authentication/user-store.js';
 import { BlacklistRepository, type TokenRecord } from '../blacklist/blacklist.repository.js';
@@ -51,7 +51,7 @@ export class TokenIssuer {
     const claims = await this.claimsFor(user);
     const session = this.newSession(claims, client, this.settings.REFRESH_TOKEN_LIFETIME);
     await this.sessions.start(session);
-    this.events.record({ event: 'login_succeeded', userId: session.userId, sessionId: session.id, ip: client.ip });
+    this.events.record({ event: 'login_succeeded', userId: session.userId, sessionId: session.id, ...eventOrigin(client) });
     return this.pair({ ...claims, [SESSION_ID_CLAIM]: session.id }, session.generation);
   }
 
@@ -83,8 +83,8 @@ export class TokenIssuer {
     });
     const userId = this.userIdText(claims);
     if (outcome.kind === 'reused') {
-      this.events.record({ event: 'reuse_detected', userId, sessionId: sid, ip: client.ip });
-      this.events.record({ event: 'session_revoked', userId, sessionId: sid, reason: 'reuse', ip: client.ip });
+      this.events.record({ event: 'reuse_detected', userId, sessionId: sid, ...eventOrigin(client) });
+      this.events.record({ event: 'session_revoked', userId, sessionId: sid, reason: 'reuse', ...eventOrigin(client) });
       throw blacklisted();
     }
     if (outcome.kind === 'ended') {
@@ -93,7 +93,7 @@ export class TokenIssuer {
     }
     if (user === null || !this.resolver.isAllowed(user)) {
       if (await this.sessions.revoke(outcome.userId, sid, 'user_inactive')) {
-        this.events.record({ event: 'session_revoked', userId, sessionId: sid, reason: 'user_inactive', ip: client.ip });
+        this.events.record({ event: 'session_revoked', userId, sessionId: sid, reason: 'user_inactive', ...eventOrigin(client) });
       }
       throw noActiveAccount();
     }
@@ -102,7 +102,7 @@ export class TokenIssuer {
       const access = this.tokens.mintExact('access', copied, { jti: newJti(), iat: now, exp: Math.min(now + this.settings.ACCESS_TOKEN_LIFETIME, outcome.endsAt) });
       return { access: access.token };
     }
-    if (outcome.kind === 'rotated') this.events.record({ event: 'token_refreshed', userId, sessionId: sid, ip: client.ip });
+    if (outcome.kind === 'rotated') this.events.record({ event: 'token_refreshed', userId, sessionId: sid, ...eventOrigin(client) });
     const pair = this.pair(copied, outcome.generation);
     return { access: pair.access, refresh: pair.refresh };
   }
@@ -132,19 +132,19 @@ export class TokenIssuer {
     const sid = sessionIdOf(claims);
     if (sid === null) {
       if (!(await this.blacklist.blacklist(this.record(claims)))) throw blacklisted();
-      this.events.record({ event: 'logout', userId: this.userIdText(claims), ip: client.ip });
+      this.events.record({ event: 'logout', userId: this.userIdText(claims), ...eventOrigin(client) });
       return {};
     }
     const ended = await this.sessions.end(sid, this.userIdText(claims) ?? '', this.tokens.jtiOf(claims), this.settings.BLACKLIST_AFTER_ROTATION, this.settings.REFRESH_TOKEN_REUSE_GRACE);
     const userId = ended.userId ?? this.userIdText(claims);
     if (ended.kind === 'ended') throw blacklisted();
     if (ended.kind === 'reuse') {
-      this.events.record({ event: 'reuse_detected', userId, sessionId: sid, ip: client.ip });
-      this.events.record({ event: 'session_revoked', userId, sessionId: sid, reason: 'reuse', ip: client.ip });
+      this.events.record({ event: 'reuse_detected', userId, sessionId: sid, ...eventOrigin(client) });
+      this.events.record({ event: 'session_revoked', userId, sessionId: sid, reason: 'reuse', ...eventOrigin(client) });
       throw blacklisted();
     }
-    this.events.record({ event: 'logout', userId, sessionId: sid, ip: client.ip });
-    this.events.record({ event: 'session_revoked', userId, sessionId: sid, reason: 'logout', ip: client.ip });
+    this.events.record({ event: 'logout', userId, sessionId: sid, ...eventOrigin(client) });
+    this.events.record({ event: 'session_revoked', userId, sessionId: sid, reason: 'logout', ...eventOrigin(client) });
     return {};
   }
 
@@ -155,7 +155,7 @@ export class TokenIssuer {
     const now = this.tokens.now();
     const session = this.newSession(claims, client, this.settings.SLIDING_TOKEN_REFRESH_LIFETIME, now);
     await this.sessions.start(session);
-    this.events.record({ event: 'login_succeeded', userId: session.userId, sessionId: session.id, ip: client.ip });
+    this.events.record({ event: 'login_succeeded', userId: session.userId, sessionId: session.id, ...eventOrigin(client) });
     const g = session.generation;
     const sliding = this.tokens.mintExact(
       'sliding',
@@ -196,7 +196,7 @@ export class TokenIssuer {
         throw noActiveAccount();
       }
       endsAt = outcome.endsAt;
-      this.events.record({ event: 'token_refreshed', userId: outcome.userId, sessionId: sid, ip: client.ip });
+      this.events.record({ event: 'token_refreshed', userId: outcome.userId, sessionId: sid, ...eventOrigin(client) });
     }
     const refreshExp = claims[this.settings.SLIDING_TOKEN_REFRESH_EXP_CLAIM];
     const now = this.tokens.now();
@@ -233,7 +233,7 @@ export class TokenIssuer {
     } else {
       await this.sessions.start(session);
     }
-    this.events.record({ event: 'token_refreshed', userId: session.userId, sessionId: session.id, ip: client.ip });
+    this.events.record({ event: 'token_refreshed', userId: session.userId, sessionId: session.id, ...eventOrigin(client) });
     const pair = this.pair({ ...copied, [SESSION_ID_CLAIM]: session.id }, session.generation);
     return { access: pair.access, refresh: pair.refresh };
   }
@@ -268,7 +268,7 @@ export class TokenIssuer {
     const user = await this.users.authenticate(username, password);
     const attempt: LoginAttempt = { username, ...client };
     if (user === null || !this.resolver.isAllowed(user)) {
-      this.events.record({ event: 'login_failed', username, userId: user === null ? null : String(this.resolver.idOf(user)), reason: user === null ? 'invalid_credentials' : 'inactive', ip: client.ip });
+      this.events.record({ event: 'login_failed', username, userId: user === null ? null : String(this.resolver.idOf(user)), reason: user === null ? 'invalid_credentials' : 'inactive', ...eventOrigin(client) });
       await this.hook('ON_LOGIN_FAILED', () => this.options.ON_LOGIN_FAILED?.(attempt));
       await this.lockout.failed(username, client);
       throw new AuthenticationFailed(MESSAGES.noActiveAccount);
