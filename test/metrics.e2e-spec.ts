@@ -158,8 +158,8 @@ describe('metrics (node dist/main.js with METRICS_PORT)', () => {
       ['login_locked', 0],
     ]);
     // The log's sink is still in the list: each event is a line there too.
-    expect(server.stdout()).toMatch(/\[AuthEvents\] \{"event":"login_failed","username":"nobody"/);
-    expect(server.stdout()).toMatch(/\[AuthEvents\] \{"event":"logout"/);
+    expect(server.stdout()).toMatch(/\[AuthEvents\] login_failed \{"event":"login_failed","user_id":null,"reason":"invalid_credentials","username":"nobody"/);
+    expect(server.stdout()).toMatch(/\[AuthEvents\] logout \{"event":"logout","user_id":"1"/);
   });
 
   it('reads the pool at each scrape: connections in use, idle, and requests waiting for one', async () => {
