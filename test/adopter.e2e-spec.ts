@@ -37,7 +37,7 @@ describe('examples/adopter: an Express app that installs the packed AuthModule a
     const installed = JSON.parse(readFileSync(join(app, 'node_modules/@nest-simplejwt/auth/package.json'), 'utf8'));
     expect(installed.name).toBe('@nest-simplejwt/auth');
     expectSuccess(await runCommand('npm', ['run', 'build'], { cwd: app }), 'tsc (the app and the README snippet)');
-    const tests = await runCommand(process.execPath, ['--test', 'dist/test/adopter.test.js'], {
+    const tests = await runCommand(process.execPath, ['--test', '--test-reporter=tap', 'dist/test/adopter.test.js'], {
       cwd: app,
       env: { ...process.env, DATABASE_URL: await emptyDatabase(), NODE_OPTIONS: '' },
     });
