@@ -11,7 +11,7 @@ import { AppMetrics } from '../src/observability/metrics.js';
 import { Client } from './reliability/support/load.js';
 import { dropDatabases, freshDatabase } from './support/database.js';
 import { killAll, launch, listening, sleep, snapshotBuild, within, type Server } from './support/server-process.js';
-import { bearer, createUser, startApp } from './support/test-app.js';
+import { bearer, databaseWithUsers, startApp } from './support/test-app.js';
 
 const KEY = 'metrics-spec-signing-key-0123456789-abcdefghijklm';
 const PASSWORD = 'correct horse';
@@ -53,13 +53,7 @@ describe('metrics (node dist/main.js with METRICS_PORT)', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'metrics-e2e-'));
     main = await snapshotBuild(join(tmp, 'build'));
-    databaseUrl = await freshDatabase();
-    const t = await startApp({}, databaseUrl);
-    try {
-      await createUser(t, { username: 'alice' });
-    } finally {
-      await t.close();
-    }
+    databaseUrl = await databaseWithUsers({ username: 'alice' });
     metricsPort = await freePort();
     server = launch(main, {
       NODE_ENV: 'test',

@@ -16,11 +16,11 @@ import pg from 'pg';
 import { drfDateTime, jwkThumbprint } from '@nest-simplejwt/auth';
 import { freePort } from '../src/database/embedded-postgres.js';
 import { SETTINGS } from '../src/config/settings.js';
-import { admin, dropDatabases, freshDatabase, sql, withDatabase } from './support/database.js';
+import { admin, dropDatabases, sql, withDatabase } from './support/database.js';
 import { DefaultRouteModule } from './support/default-route.js';
 import { RedisServer } from './support/redis-server.js';
 import { killAll, launch as launchServer, listening, ROOT, running, sleep, snapshotBuild, stop, waitUntil, within } from './support/server-process.js';
-import { bearer, createUser, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
+import { bearer, createUser, databaseWithUsers, decode, SIGNING_KEY, startApp, type TestApp } from './support/test-app.js';
 import { accessClaims, now, refreshClaims, signed } from './support/tokens.js';
 import { forge } from './security/forge.js';
 
@@ -1564,13 +1564,7 @@ describe('settings read at process start (spawned dist/main.js)', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'settings-e2e-'));
     MAIN = await snapshotBuild(join(tmp, 'build'));
-    databaseUrl = await freshDatabase();
-    const t = await startApp({}, databaseUrl);
-    try {
-      await createUser(t, { username: 'alice', password: PASSWORD });
-    } finally {
-      await t.close();
-    }
+    databaseUrl = await databaseWithUsers({ username: 'alice', password: PASSWORD });
   });
   afterAll(async () => {
     killAll();

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { ShutdownState } from '../src/lifecycle/shutdown-state.js';
 import { Client, type Sample } from './reliability/support/load.js';
-import { dropDatabases, freshDatabase } from './support/database.js';
+import { dropDatabases } from './support/database.js';
 import { killAll, launch, listening, sleep, snapshotBuild, within } from './support/server-process.js';
-import { createUser, startApp, type TestApp } from './support/test-app.js';
+import { createUser, databaseWithUsers, startApp, type TestApp } from './support/test-app.js';
 
 const UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' };
 const KEY = 'shutdown-spec-signing-key-0123456789-abcdefghijkl';
@@ -52,13 +52,7 @@ describe('SIGTERM and SIGINT (spawned dist/main.js)', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'shutdown-e2e-'));
     main = await snapshotBuild(join(tmp, 'build'));
-    databaseUrl = await freshDatabase();
-    const t = await startApp({}, databaseUrl);
-    try {
-      await createUser(t, { username: 'alice' });
-    } finally {
-      await t.close();
-    }
+    databaseUrl = await databaseWithUsers({ username: 'alice' });
   });
   afterAll(() => {
     killAll();

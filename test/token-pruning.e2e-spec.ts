@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { FLUSH_LOCK_KEY } from '../src/maintenance/token-pruner.js';
-import { dropDatabases, freshDatabase, sql } from './support/database.js';
+import { dropDatabases, sql } from './support/database.js';
 import { sleep, startServerProcess, type ServerProcess } from './support/server-process.js';
-import { createUser, startApp } from './support/test-app.js';
+import { databaseWithUsers } from './support/test-app.js';
 
 /** Expired tokens (every other one blacklisted), dead sessions and stale failed logins, `n` of each, named by `tag`. */
 async function seedExpired(url: string, tag: string, n: number): Promise<void> {
@@ -123,13 +123,7 @@ describe('FLUSH_EXPIRED_TOKENS_INTERVAL=1s on three instances', () => {
   const holder = { client: null as pg.Client | null };
 
   beforeAll(async () => {
-    url = await freshDatabase();
-    const setup = await startApp({}, url);
-    try {
-      await createUser(setup, { username: 'alice' });
-    } finally {
-      await setup.close();
-    }
+    url = await databaseWithUsers({ username: 'alice' });
     await seedLive(url);
     await seedExpired(url, 'first', 30);
     // Held by the spec from before the instances start: every round they try must skip.
@@ -213,13 +207,7 @@ describe('the lock key', () => {
 
 describe('FLUSH_EXPIRED_TOKENS_INTERVAL unset (the default)', () => {
   it('deletes nothing and logs no round', async () => {
-    const url = await freshDatabase();
-    const setup = await startApp({}, url);
-    try {
-      await createUser(setup, { username: 'alice' });
-    } finally {
-      await setup.close();
-    }
+    const url = await databaseWithUsers({ username: 'alice' });
     await seedLive(url);
     await seedExpired(url, 'kept', 5);
     const server = await startServerProcess(url);

@@ -56,6 +56,18 @@ export function createUser(t: TestApp, user: Partial<NewUser> & { username: stri
   return t.users.create({ password: 'correct horse', ...user });
 }
 
+/** A fresh migrated database holding `users` (made through an in-process app, then closed): for specs that spawn servers. */
+export async function databaseWithUsers(...users: Array<Partial<NewUser> & { username: string }>): Promise<string> {
+  const url = await freshDatabase();
+  const t = await startApp({}, url);
+  try {
+    for (const user of users) await createUser(t, user);
+  } finally {
+    await t.close();
+  }
+  return url;
+}
+
 /** Logs in through POST /api/token/; fails the test unless it answers 200. */
 export async function login(t: TestApp, username: string, password = 'correct horse'): Promise<{ access: string; refresh: string }> {
   const res = await t.http().post('/api/token/').send({ username, password });
