@@ -26,12 +26,12 @@ export class HealthController {
 
   @Get('/')
   @ApiOperation({ summary: 'Whether the app can serve: 200 when the database answers, else 503' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', database: 'ok' } } })
-  @ApiServiceUnavailableResponse({ schema: { example: { status: 'unavailable', database: 'unavailable' } } })
+  @ApiOkResponse({ schema: { example: READY } })
+  @ApiServiceUnavailableResponse({ schema: { example: DATABASE_UNAVAILABLE } })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    if (await this.databaseAnswers()) return { status: 'ok', database: 'ok' };
+    if (await this.databaseAnswers()) return READY;
     reply.status(503);
-    return { status: 'unavailable', database: 'unavailable' };
+    return DATABASE_UNAVAILABLE;
   }
 
   @Get('live')

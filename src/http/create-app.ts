@@ -69,5 +69,3 @@ export async function createApp(
   if (config.openApiPath !== null) locks = await routeLocks(app, routeTable(app.get(DiscoveryService)));
   return app;
 }
-
-export { logLevels };

@@ -1,5 +1,5 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
-import { REDACTED_KEYS } from './redaction.js';
+import { CENSOR, REDACTED_KEYS } from './redaction.js';
 
 /**
  * Nest's console look (`[Nest] 1234  - 12/02/2026, 1:37:12 PM     LOG [Context] message`), with
@@ -10,7 +10,7 @@ import { REDACTED_KEYS } from './redaction.js';
  */
 export class PrettyLogger extends ConsoleLogger {
   constructor(levels: LogLevel[]) {
-    super({ logLevels: levels, redact: { paths: [...REDACTED_KEYS], censor: '[REDACTED]' } });
+    super({ logLevels: levels, redact: { paths: [...REDACTED_KEYS], censor: CENSOR } });
   }
 
   protected override stringifyParams(params: Record<string, unknown>): string {
