@@ -13,6 +13,21 @@ export interface InFlightRequest {
   readonly response: ServerResponse;
 }
 
+/** One per request: the path is worked out only when a log line names it. */
+class InFlight implements InFlightRequest {
+  readonly startedAt = Date.now();
+
+  constructor(
+    readonly method: string,
+    private readonly url: string,
+    readonly response: ServerResponse,
+  ) {}
+
+  get path(): string {
+    return pathOf(this.url);
+  }
+}
+
 /** Retry-After while draining: a load balancer has other instances to send the retry to. */
 const DRAIN_RETRY_AFTER = 1;
 
@@ -41,17 +56,16 @@ export class RequestDrain {
     const exempt = new Set(options.answeredWhileDraining ?? []);
     fastify.addHook('onRequest', (request, reply, done) => {
       if (this.state.shuttingDown) {
-        if (exempt.size > 0 && exempt.has(withoutTrailingSlash(request.url.split('?')[0]))) return done();
+        if (exempt.size > 0 && exempt.has(withoutTrailingSlash(pathOf(request.url)))) {
+          reply.raw.shouldKeepAlive = false; // answered, then the connection closes
+          return done();
+        }
         return this.refuse(reply);
       }
-      const entry = { method: request.method, path: request.url.split('?')[0], startedAt: Date.now(), response: reply.raw };
+      const entry = new InFlight(request.method, request.url, reply.raw);
       this.inFlight.add(entry);
-      reply.raw.once('close', () => this.ended(entry));
+      reply.raw.on('close', () => this.ended(entry));
       done();
-    });
-    fastify.addHook('onSend', (_request, reply, payload, done) => {
-      if (this.state.shuttingDown) reply.header('Connection', 'close');
-      done(null, payload);
     });
   }
 
@@ -61,6 +75,9 @@ export class RequestDrain {
 
   /** Resolves once nothing is in flight, or after `ms` with the requests still running. */
   async settle(ms: number): Promise<InFlightRequest[]> {
+    // Called as the shutdown begins: each request in flight closes its connection once answered
+    // (Node then sends Connection: close), so its client reconnects to another instance.
+    for (const { response } of this.inFlight) response.shouldKeepAlive = false;
     if (this.inFlight.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms);
@@ -100,6 +117,11 @@ export class RequestDrain {
     this.finished++;
     if (this.inFlight.size === 0) this.idle?.();
   }
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 function withoutTrailingSlash(path: string): string {

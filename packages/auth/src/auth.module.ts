@@ -1,4 +1,4 @@
-import { Controller, Module, UseInterceptors, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { Controller, Module, UseGuards, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Algorithm as JwtAlgorithm } from 'jsonwebtoken';
@@ -26,7 +26,7 @@ import { COOKIE_SETTINGS, resolveCookieSettings } from './cookies/cookie-setting
 import { CookieTokenSource } from './cookies/cookie-token-source.js';
 import { CsrfProtection } from './cookies/csrf-protection.service.js';
 import { TOKEN_ROUTES_PATH, TokenCookies } from './cookies/token-cookies.js';
-import { TokenResponseInterceptor } from './cookies/token-response.interceptor.js';
+import { TokenResponses } from './cookies/token-responses.js';
 import { AuthDatabase } from './database/auth-database.js';
 import { DatabaseAvailability } from './database/database-availability.js';
 import { AuthSchemaCheck } from './database/auth-schema.js';
@@ -135,7 +135,7 @@ const EXPORTS = [
     CsrfProtection,
     CookieTokenSource,
     TokenCookies,
-    TokenResponseInterceptor,
+    TokenResponses,
   ],
   exports: EXPORTS,
 })
@@ -178,10 +178,10 @@ function withExtras(definition: DynamicModule, given: Partial<AuthModuleExtras>)
   return { ...definition, global: extras.isGlobal, providers, controllers };
 }
 
-/** Token routes mounted at `path`: no-store answers, and cookies in cookie mode (TokenResponseInterceptor). */
+/** Token routes mounted at `path`: no-store answers, and cookies in cookie mode (TokenResponses, a guard of theirs). */
 function tokenRoutes<T extends Type>(controller: T, path: string): T {
   const subclass = mounted(controller, path);
-  UseInterceptors(TokenResponseInterceptor)(subclass);
+  UseGuards(TokenResponses)(subclass);
   return subclass;
 }
 

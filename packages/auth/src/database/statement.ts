@@ -22,11 +22,12 @@ export function statement(name: string, text: string, offset = 0): Statement {
 
 /** The positional values of `statement` from named ones, after `leading` values. */
 export function values(statement: Statement, named: Record<string, unknown>, leading: unknown[] = []): unknown[] {
-  return [
-    ...leading,
-    ...statement.params.map((param) => {
-      if (!(param in named)) throw new Error(`statement ${statement.name}: no value for $${param}`);
-      return named[param];
-    }),
-  ];
+  const { params } = statement;
+  const positional = leading.length === 0 ? [] : leading.slice();
+  for (let i = 0; i < params.length; i++) {
+    const value = named[params[i]];
+    if (value === undefined && !(params[i] in named)) throw new Error(`statement ${statement.name}: no value for $${params[i]}`);
+    positional.push(value);
+  }
+  return positional;
 }

@@ -143,7 +143,10 @@ interface RotationRow {
  */
 @Injectable()
 export class SessionRepository {
-  private readonly composed = new Map<string, Statement>();
+  /** Composed statements by the user store's select: the per-request lookup, and the two refreshes. */
+  private readonly looking = new Map<string, Statement>();
+  private readonly rotating = new Map<string, Statement>();
+  private readonly touching = new Map<string, Statement>();
 
   constructor(private readonly db: AuthDatabase) {}
 
@@ -179,9 +182,12 @@ export class SessionRepository {
     userParam: unknown,
     request: RotationRequest,
   ): Promise<{ user: R | null; outcome: RotationOutcome; sessionWasLive: boolean }> {
-    const kind = request.rotate ? 'rotate' : 'touch';
-    const sql = withUserSql(request.rotate ? rotateSql(USER_FOUND) : touchSql(USER_FOUND), userSelect);
-    const { rows } = await this.db.run<QueryResultRow>(this.compose(`session_${kind}_user_${hashOf(userSelect)}`, sql), rotationValues(request), [userParam]);
+    const compiled = this.composeFor(request.rotate ? this.rotating : this.touching, userSelect, (select) => {
+      const kind = request.rotate ? 'rotate' : 'touch';
+      const sql = withUserSql(request.rotate ? rotateSql(USER_FOUND) : touchSql(USER_FOUND), select);
+      return statement(`session_${kind}_user_${hashOf(select)}`, sql, 1);
+    });
+    const { rows } = await this.db.run<QueryResultRow>(compiled, rotationValues(request), [userParam]);
     const row = rows[0];
     const outcome = outcomeOf(
       row.__sj_outcome === null
@@ -222,10 +228,13 @@ export class SessionRepository {
    * live, in one statement: the lookup of every authenticated request in database mode.
    */
   async userWithSession<R extends QueryResultRow>(userSelect: string, userParam: unknown, sid: string, userId: string): Promise<{ user: R | null; live: boolean }> {
-    const compiled = this.compose(
-      `session_user_${hashOf(userSelect)}`,
-      `SELECT u.*, ${SESSION_LIVE()} AS __sj_session_live
-       FROM (SELECT 1) one LEFT JOIN (SELECT x.*, true AS __sj_found FROM (${userSelect}) x) u ON true`,
+    const compiled = this.composeFor(this.looking, userSelect, (select) =>
+      statement(
+        `session_user_${hashOf(select)}`,
+        `SELECT u.*, ${SESSION_LIVE()} AS __sj_session_live
+         FROM (SELECT 1) one LEFT JOIN (SELECT x.*, true AS __sj_found FROM (${select}) x) u ON true`,
+        1,
+      ),
     );
     const { rows } = await this.db.run<QueryResultRow>(compiled, { sid, user_id: userId }, [userParam]);
     return { user: rows[0].__sj_found === true ? strip<R>(rows[0]) : null, live: rows[0].__sj_session_live === true };
@@ -266,11 +275,12 @@ export class SessionRepository {
     return (await this.db.run(FLUSH, {})).rowCount;
   }
 
-  private compose(name: string, text: string): Statement {
-    let compiled = this.composed.get(name);
+  /** The statement composed around a user store's select, made once per select (not per request). */
+  private composeFor(cache: Map<string, Statement>, userSelect: string, make: (select: string) => Statement): Statement {
+    let compiled = cache.get(userSelect);
     if (compiled === undefined) {
-      compiled = statement(name, text, 1);
-      this.composed.set(name, compiled);
+      compiled = make(userSelect);
+      cache.set(userSelect, compiled);
     }
     return compiled;
   }
@@ -311,7 +321,7 @@ function outcomeOf(row: RotationRow | undefined): RotationOutcome {
 /** The row without the module's own columns. */
 function strip<R>(row: QueryResultRow): R {
   const user: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) if (!key.startsWith('__sj_')) user[key] = value;
+  for (const key in row) if (!key.startsWith('__sj_')) user[key] = row[key];
   return user as R;
 }
 

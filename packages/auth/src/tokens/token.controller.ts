@@ -7,6 +7,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SIMPLE_JWT, type ResolvedSettings } from '../auth.settings.js';
+import { TokenResponses, TokenRole } from '../cookies/token-responses.js';
 import { clientInfo, type RequestWithClient } from '../authentication/client-info.js';
 import { SkipAuthentication } from '../authentication/skip-authentication.decorator.js';
 import { Public } from '../permissions/permissions.decorator.js';
@@ -44,20 +45,25 @@ export class TokenController {
     @Inject(SIMPLE_JWT) protected readonly settings: ResolvedSettings,
   ) {}
 
+  /** No-store answers; in cookie mode, the cookies. */
+  @Inject(TokenResponses) protected readonly responses!: TokenResponses;
+
   @Post('/')
   @HttpCode(200)
   @ApiOperation({ summary: 'Obtain a refresh and an access token (log in)' })
   @ApiOkResponse({ type: TokenPairResponse })
+  @TokenRole('obtain')
   obtainPair(@Body() body: TokenObtainPairRequest, @Req() request: RequestWithClient): Promise<TokenPairResponse> {
-    return this.issuer.obtainPair(body.username, body.password, clientInfo(request, this.settings.NUM_PROXIES));
+    return this.responses.answer(request, this.issuer.obtainPair(body.username, body.password, clientInfo(request, this.settings.NUM_PROXIES)));
   }
 
   @Post('refresh/')
   @HttpCode(200)
   @ApiOperation({ summary: 'A new access token (and, with rotation, a new refresh token)' })
   @ApiOkResponse({ type: TokenRefreshResponse })
+  @TokenRole('refresh')
   refresh(@Body() body: TokenRefreshRequest, @Req() request: RequestWithClient): Promise<TokenRefreshResponse> {
-    return this.issuer.refresh(body.refresh, clientInfo(request, this.settings.NUM_PROXIES));
+    return this.responses.answer(request, this.issuer.refresh(body.refresh, clientInfo(request, this.settings.NUM_PROXIES)));
   }
 
   @Post('verify/')
@@ -72,8 +78,9 @@ export class TokenController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Log out: end the session of a refresh token (its access tokens stop working at once)' })
   @ApiOkResponse({ type: EmptyResponse })
+  @TokenRole('logout')
   blacklist(@Body() body: TokenBlacklistRequest, @Req() request: RequestWithClient): Promise<EmptyResponse> {
-    return this.issuer.blacklistToken(body.refresh, clientInfo(request, this.settings.NUM_PROXIES));
+    return this.responses.answer(request, this.issuer.blacklistToken(body.refresh, clientInfo(request, this.settings.NUM_PROXIES)));
   }
 }
 
