@@ -6,6 +6,7 @@ import { AUTH_OPTIONS } from '../auth.module-definition.js';
 import type { AuthModuleOptions } from '../auth.options.js';
 import { databaseUnavailability } from './database-errors.js';
 import { databasePoolOptions, databaseTimeouts, type DatabaseTimeouts } from './database-timeouts.js';
+import { PreparedQuery, type RowShapes } from './prepared-query.js';
 import { values, type Statement } from './statement.js';
 
 /**
@@ -28,6 +29,9 @@ export interface QueryOutcome<T> {
 export class AuthDatabase implements OnApplicationShutdown {
   private resolved?: pg.Pool;
   private owned = false;
+  /** Connections that have this module's 'error' listener. */
+  private readonly watched = new WeakSet<pg.PoolClient>();
+  private readonly shapes: RowShapes = new Map();
   /** Checked at construction, so a bad value stops the start naming the option. */
   private readonly timeouts: DatabaseTimeouts;
 
@@ -50,9 +54,29 @@ export class AuthDatabase implements OnApplicationShutdown {
     return this.resolved;
   }
 
-  async query<T extends pg.QueryResultRow>(name: string, text: string, values: unknown[] = []): Promise<QueryOutcome<T>> {
-    const result = await this.pool.query<T>({ name: `simplejwt_${name}`, text, values });
-    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  /**
+   * Runs the named prepared statement `name` on a connection of the pool. What pool.query does,
+   * without its per-query copies, promises and listeners (see PreparedQuery): a connection whose
+   * query failed is not reused, as pool.query has it.
+   */
+  query<T extends pg.QueryResultRow>(name: string, text: string, values: unknown[] = []): Promise<QueryOutcome<T>> {
+    return new Promise((resolve, reject) => {
+      this.pool.connect((connectError, client, release) => {
+        if (connectError || client === undefined) return reject(connectError);
+        if (!this.watched.has(client)) {
+          // A connection that fails mid-query fails the query (its callback below); the
+          // 'error' event it also emits must have a listener, or it would end the process.
+          client.on('error', () => {});
+          this.watched.add(client);
+        }
+        const query = new PreparedQuery(`simplejwt_${name}`, text, values, this.shapes);
+        client.query(query as unknown as pg.QueryConfig, (error: Error | undefined, result: pg.QueryResult<T>) => {
+          release(error);
+          if (error) reject(error);
+          else resolve({ rows: result.rows, rowCount: result.rowCount ?? 0 });
+        });
+      });
+    });
   }
 
   /** Runs a statement with named parameters (see statement.ts), after any leading positional ones. */

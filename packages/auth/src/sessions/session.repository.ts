@@ -49,14 +49,29 @@ const touchSql = (guard = '') => `
   RETURNING 'kept' AS outcome, s.user_id, NULL AS live_jti, NULL AS live_iat, NULL AS live_exp,
     NULL AS access_jti, NULL AS access_exp, ${END_EPOCH} AS ends_at`;
 
-/** The refresh with the user's row in the same statement; the session's state read beside it. */
+/**
+ * The refresh with the user's row in the same statement; the session's state read beside it, in
+ * one JSON column (__sj: see SessionState): pg parses one column for it rather than ten.
+ */
 const withUserSql = (update: string, userSelect: string) => `
   WITH u AS (${userSelect}), r AS (${update})
-  SELECT u.*, r.outcome AS __sj_outcome, r.user_id AS __sj_user_id, r.live_jti AS __sj_live_jti,
-    r.live_iat AS __sj_live_iat, r.live_exp AS __sj_live_exp, r.access_jti AS __sj_access_jti,
-    r.access_exp AS __sj_access_exp, r.ends_at AS __sj_ends_at,
-    ${SESSION_LIVE()} AS __sj_session_live, (SELECT count(*) FROM u)::int AS __sj_users
+  SELECT u.*, json_build_array(r.outcome, r.user_id, r.live_jti, r.live_iat, r.live_exp, r.access_jti, r.access_exp,
+    r.ends_at, ${SESSION_LIVE()}, EXISTS (SELECT 1 FROM u)) AS __sj
   FROM (SELECT 1) one LEFT JOIN u ON true LEFT JOIN r ON true`;
+
+/** __sj of withUserSql: the update's RETURNING (nulls when it changed nothing), whether the session was live, whether the user was found. */
+type SessionState = [
+  outcome: RotationRow['outcome'] | null,
+  userId: string | null,
+  liveJti: string | null,
+  liveIat: number | null,
+  liveExp: number | null,
+  accessJti: string | null,
+  accessExp: number | null,
+  endsAt: number | null,
+  sessionLive: boolean,
+  userFound: boolean,
+];
 
 /** Whether the session is live (as the statement's snapshot sees it). */
 function SESSION_LIVE(): string {
@@ -129,11 +144,12 @@ interface RotationRow {
   outcome: 'rotated' | 'retried' | 'reused' | 'kept';
   user_id: string;
   live_jti: string | null;
-  live_iat: string | null;
-  live_exp: string | null;
+  /** bigint: a string from a column, a number from JSON. */
+  live_iat: string | number | null;
+  live_exp: string | number | null;
   access_jti: string | null;
-  access_exp: string | null;
-  ends_at: string;
+  access_exp: string | number | null;
+  ends_at: string | number;
 }
 
 /**
@@ -189,21 +205,16 @@ export class SessionRepository {
     });
     const { rows } = await this.db.run<QueryResultRow>(compiled, rotationValues(request), [userParam]);
     const row = rows[0];
-    const outcome = outcomeOf(
-      row.__sj_outcome === null
-        ? undefined
-        : {
-            outcome: row.__sj_outcome,
-            user_id: row.__sj_user_id,
-            live_jti: row.__sj_live_jti,
-            live_iat: row.__sj_live_iat,
-            live_exp: row.__sj_live_exp,
-            access_jti: row.__sj_access_jti,
-            access_exp: row.__sj_access_exp,
-            ends_at: row.__sj_ends_at,
-          },
-    );
-    return { user: row.__sj_users > 0 ? strip<R>(row) : null, outcome, sessionWasLive: row.__sj_session_live === true };
+    const [outcome, userId, liveJti, liveIat, liveExp, accessJti, accessExp, endsAt, sessionLive, userFound] = row.__sj as SessionState;
+    return {
+      user: userFound ? strip<R>(row) : null,
+      outcome: outcomeOf(
+        outcome === null
+          ? undefined
+          : { outcome, user_id: userId!, live_jti: liveJti, live_iat: liveIat, live_exp: liveExp, access_jti: accessJti, access_exp: accessExp, ends_at: endsAt! },
+      ),
+      sessionWasLive: sessionLive,
+    };
   }
 
   /** Logout with the token `jti` of session `sid`: 'logout', 'reuse' (revoked as a replay), or 'ended' already. */
@@ -231,13 +242,16 @@ export class SessionRepository {
     const compiled = this.composeFor(this.looking, userSelect, (select) =>
       statement(
         `session_user_${hashOf(select)}`,
-        `SELECT u.*, ${SESSION_LIVE()} AS __sj_session_live
-         FROM (SELECT 1) one LEFT JOIN (SELECT x.*, true AS __sj_found FROM (${select}) x) u ON true`,
+        `WITH u AS (${select})
+         SELECT u.*, (EXISTS (SELECT 1 FROM u))::int * 2 + (${SESSION_LIVE()})::int AS __sj
+         FROM (SELECT 1) one LEFT JOIN u ON true`,
         1,
       ),
     );
     const { rows } = await this.db.run<QueryResultRow>(compiled, { sid, user_id: userId }, [userParam]);
-    return { user: rows[0].__sj_found === true ? strip<R>(rows[0]) : null, live: rows[0].__sj_session_live === true };
+    // __sj: 2 when the user was found, plus 1 when the session is live.
+    const flags = rows[0].__sj as number;
+    return { user: flags >= 2 ? strip<R>(rows[0]) : null, live: (flags & 1) === 1 };
   }
 
   /** The user's live sessions, newest first. */
@@ -318,10 +332,10 @@ function outcomeOf(row: RotationRow | undefined): RotationOutcome {
   };
 }
 
-/** The row without the module's own columns. */
+/** The row without the module's own column. */
 function strip<R>(row: QueryResultRow): R {
   const user: Record<string, unknown> = {};
-  for (const key in row) if (!key.startsWith('__sj_')) user[key] = row[key];
+  for (const key in row) if (key !== '__sj') user[key] = row[key];
   return user as R;
 }
 
