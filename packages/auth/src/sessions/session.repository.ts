@@ -51,12 +51,14 @@ const touchSql = (guard = '') => `
 
 /**
  * The refresh with the user's row in the same statement; the session's state read beside it, in
- * one JSON column (__sj: see SessionState): pg parses one column for it rather than ten.
+ * one JSON column (__sj: see SessionState): pg parses one column for it rather than ten. Whether
+ * the session is live is looked up only when the update changed nothing (PostgreSQL evaluates a
+ * CASE branch's subquery only when the branch is taken): a refresh that rotates reads it once.
  */
 const withUserSql = (update: string, userSelect: string) => `
   WITH u AS (${userSelect}), r AS (${update})
   SELECT u.*, json_build_array(r.outcome, r.user_id, r.live_jti, r.live_iat, r.live_exp, r.access_jti, r.access_exp,
-    r.ends_at, ${SESSION_LIVE()}, EXISTS (SELECT 1 FROM u)) AS __sj
+    r.ends_at, CASE WHEN r.outcome IS NULL THEN ${SESSION_LIVE()} ELSE true END, EXISTS (SELECT 1 FROM u)) AS __sj
   FROM (SELECT 1) one LEFT JOIN u ON true LEFT JOIN r ON true`;
 
 /** __sj of withUserSql: the update's RETURNING (nulls when it changed nothing), whether the session was live, whether the user was found. */
