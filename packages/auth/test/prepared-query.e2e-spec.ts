@@ -43,6 +43,14 @@ describe('AuthDatabase.query', () => {
     expect(rows).toEqual([{ big: 9007199254740993n }]);
   });
 
+  it('leaves binary results (pg\'s `binary` option) to pg', async () => {
+    const pool = poolOf({ binary: true } as pg.PoolConfig);
+    const text = 'SELECT id, flags FROM item WHERE id = 1';
+    const expected = (await pool.query(text)).rows;
+    expect(expected).toEqual([{ id: 1, flags: true }]);
+    expect((await AuthDatabase.of(pool).query('item_binary', text)).rows).toEqual(expected);
+  });
+
   it('describes a statement anew when its columns change', async () => {
     const pool = poolOf();
     const db = AuthDatabase.of(pool);

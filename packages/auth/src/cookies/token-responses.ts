@@ -7,12 +7,12 @@ import type { CsrfRequest } from './csrf-protection.service.js';
 import { TokenCookies } from './token-cookies.js';
 
 type Role = 'obtain' | 'refresh' | 'logout';
+type TokenBody = { access?: unknown; refresh?: unknown };
 
 const TOKEN_ROLE = Symbol('tokenRole');
 
 /** What a token route does with cookies in cookie mode: log in, refresh or log out. */
 export const TokenRole = (role: Role): MethodDecorator => SetMetadata(TOKEN_ROLE, role);
-type TokenBody = { access?: unknown; refresh?: unknown };
 
 /** What the guard half leaves on a request, in cookie mode, for the answer half. */
 const COOKIE_ROUTE = Symbol('cookieRoute');

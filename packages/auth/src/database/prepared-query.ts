@@ -8,11 +8,11 @@ interface FieldDescription {
   readonly format?: string;
 }
 
-/** What pg's Result keeps per query: set from a RowShape instead of worked out again. */
 interface TypeParsers {
   getTypeParser(oid: number, format: 'text'): unknown;
 }
 
+/** What pg's Result keeps per query: set from a RowShape instead of worked out again. */
 interface ResultInternals {
   command: string | null;
   /** The client's type parsers (pg's `types` option), set before the query is sent. */
@@ -33,11 +33,16 @@ interface ResultInternals {
 class RowShape {
   private readonly names: string[];
   private readonly oids: number[];
+  private readonly formats: string[];
   readonly parsers: Parser[];
+  /** Every column in text format (the shape is used only then). */
+  readonly text: boolean;
 
   constructor(fields: readonly FieldDescription[], types: TypeParsers = pg.types) {
     this.names = fields.map((field) => field.name);
     this.oids = fields.map((field) => field.dataTypeID);
+    this.formats = fields.map((field) => field.format ?? 'text');
+    this.text = this.formats.every((format) => format === 'text');
     this.parsers = fields.map((field) => types.getTypeParser(field.dataTypeID, 'text') as Parser);
   }
 
@@ -45,7 +50,7 @@ class RowShape {
   matches(fields: readonly FieldDescription[]): boolean {
     if (fields.length !== this.names.length) return false;
     for (let i = 0; i < fields.length; i++) {
-      if (fields[i].name !== this.names[i] || fields[i].dataTypeID !== this.oids[i] || (fields[i].format ?? 'text') !== 'text') return false;
+      if (fields[i].name !== this.names[i] || fields[i].dataTypeID !== this.oids[i] || (fields[i].format ?? 'text') !== this.formats[i]) return false;
     }
     return true;
   }
@@ -90,8 +95,8 @@ export class PreparedQuery extends pg.Query {
       shape = new RowShape(message.fields, result._types);
       this.shapes.set(this.statementName, shape);
     }
-    if (result.command !== null) {
-      // A second result set: not one of this module's statements; pg's own handling.
+    if (result.command !== null || !shape.text) {
+      // A second result set, or binary results (pg's `binary` option): pg's own handling.
       (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, message);
       return;
     }

@@ -73,3 +73,11 @@ describe('isWellFormed', () => {
     expect(isWellFormed(`${h}.${p}.${s.slice(0, -1)}${other}`)).toBe(false);
   });
 });
+
+describe('newJti', () => {
+  it('answers distinct random UUID4s as 32 hex digits, across refills of its pool', () => {
+    const jtis = Array.from({ length: 1000 }, () => newJti());
+    for (const jti of jtis) expect(jti).toMatch(/^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+    expect(new Set(jtis).size).toBe(1000);
+  });
+});

@@ -272,7 +272,6 @@ export class TokenService {
   }
 }
 
-/** 32 lowercase hex digits, as SimpleJWT's `uuid4().hex`. */
 /** Random bytes for jtis, drawn 16 at a time; refilled from the CSPRNG when used up. */
 const jtiPool = Buffer.alloc(16 * 256);
 let jtiOffset = jtiPool.length;
