@@ -19,13 +19,18 @@ export class AuthenticationGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous for a route that skips authentication (Nest then awaits nothing). */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest & RequestWithHeaders>();
     if (this.skips(context)) {
       request.user = null;
       request.auth = null;
       return true;
     }
+    return this.authenticated(request);
+  }
+
+  private async authenticated(request: AuthenticatedRequest & RequestWithHeaders): Promise<boolean> {
     const result = await this.authentication.authenticate(request);
     request.user = result?.user ?? null;
     request.auth = result?.claims ?? null;
