@@ -53,7 +53,8 @@ const touchSql = (guard = '') => `
  * The refresh with the user's row in the same statement; the session's state read beside it, in
  * one JSON column (__sj: see SessionState): pg parses one column for it rather than ten. Whether
  * the session is live is looked up only when the update changed nothing (PostgreSQL evaluates a
- * CASE branch's subquery only when the branch is taken): a refresh that rotates reads it once.
+ * CASE branch's subquery only when the branch is taken): a refresh that rotates finds its
+ * session once, in the update.
  */
 const withUserSql = (update: string, userSelect: string) => `
   WITH u AS (${userSelect}), r AS (${update})
