@@ -62,7 +62,7 @@ export class AuthDatabase implements OnApplicationShutdown {
   query<T extends pg.QueryResultRow>(name: string, text: string, values: unknown[] = []): Promise<QueryOutcome<T>> {
     return new Promise((resolve, reject) => {
       this.pool.connect((connectError, client, release) => {
-        if (connectError || client === undefined) return reject(connectError);
+        if (connectError || client === undefined) return reject(connectError ?? new Error('AuthModule: the pool gave no connection'));
         if (!this.watched.has(client)) {
           // A connection that fails mid-query fails the query (its callback below); the
           // 'error' event it also emits must have a listener, or it would end the process.
@@ -70,11 +70,17 @@ export class AuthDatabase implements OnApplicationShutdown {
           this.watched.add(client);
         }
         const query = new PreparedQuery(`simplejwt_${name}`, text, values, this.shapes);
-        client.query(query as unknown as pg.QueryConfig, (error: Error | undefined, result: pg.QueryResult<T>) => {
-          release(error);
-          if (error) reject(error);
-          else resolve({ rows: result.rows, rowCount: result.rowCount ?? 0 });
-        });
+        try {
+          client.query(query as unknown as pg.QueryConfig, (error: Error | undefined, result: pg.QueryResult<T>) => {
+            release(error);
+            if (error) reject(error);
+            else resolve({ rows: result.rows, rowCount: result.rowCount ?? 0 });
+          });
+        } catch (error) {
+          // As pool.query: a client that throws goes back as broken.
+          release(error as Error);
+          reject(error);
+        }
       });
     });
   }
