@@ -1829,7 +1829,8 @@ describe('settings read at process start (spawned dist/main.js)', () => {
       const server = launch({ DATABASE_URL: databaseUrl, PORT: '0', METRICS_PORT: String(port), JWT_SIGNING_KEY: PROCESS_KEY });
       try {
         const url = await listening(server);
-        expect(server.stdout()).toContain(`Metrics: http://127.0.0.1:${port}/metrics\n`);
+        // The Metrics line follows the Listening line, and may reach the pipe in a later chunk.
+        await waitUntil('the Metrics line', server, () => server.stdout().includes(`Metrics: http://127.0.0.1:${port}/metrics\n`));
         expect((await health(url))?.status).toBe(200);
         const res = await fetch(`http://127.0.0.1:${port}/metrics`);
         expect(res.status).toBe(200);
