@@ -10,7 +10,7 @@ import { freePort } from '../src/database/embedded-postgres.js';
 import { AppMetrics } from '../src/observability/metrics.js';
 import { Client } from './reliability/support/load.js';
 import { dropDatabases, freshDatabase } from './support/database.js';
-import { killAll, launch, listening, sleep, snapshotBuild, within, type Server } from './support/server-process.js';
+import { killAll, launch, listening, sleep, snapshotBuild, waitUntil, within, type Server } from './support/server-process.js';
 import { bearer, databaseWithUsers, startApp } from './support/test-app.js';
 
 const KEY = 'metrics-spec-signing-key-0123456789-abcdefghijklm';
@@ -81,7 +81,8 @@ describe('metrics (node dist/main.js with METRICS_PORT)', () => {
   });
 
   it('says where, and answers GET /metrics in the Prometheus text format on METRICS_PORT, 404 elsewhere, 405 for another method', async () => {
-    expect(server.stdout()).toContain(`[Main] Metrics: ${metricsUrl}\n`);
+    // The Metrics line follows the Listening line, and may reach the pipe in a later chunk.
+    await waitUntil('the Metrics line', server, () => server.stdout().includes(`[Main] Metrics: ${metricsUrl}\n`));
     const res = await fetch(metricsUrl);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
