@@ -66,7 +66,18 @@ export async function allowConnections(url: string, allowed: boolean): Promise<v
 export async function dropDatabases(): Promise<void> {
   while (created.length > 0) {
     const name = created.pop()!;
-    await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await admin(async (client) => {
+      // A pool ended a moment ago has sent its Terminate, but its backends may not have left yet;
+      // FORCE would end them with an error their client (still listening) reports as unhandled.
+      // So give them up to 2 s to go on their own, and force only what is left after that.
+      const deadline = Date.now() + 2000;
+      while (Date.now() < deadline) {
+        const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    });
   }
 }
 
