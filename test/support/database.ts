@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sleep } from './server-process.js';
 
 /** The migrated database global-setup.mjs makes for the run. */
 const TEMPLATE = 'app_test_template';
@@ -74,7 +75,7 @@ export async function dropDatabases(): Promise<void> {
       while (Date.now() < deadline) {
         const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
         if (rows[0].n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
       }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     });
